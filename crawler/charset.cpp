@@ -1,0 +1,194 @@
+#include "crawler/charset.hpp"
+
+#include <iconv.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+
+namespace oit::charset {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Map the names pages use to names glibc iconv knows. TIS-620 and ISO-8859-11 are read as
+// windows-874, their superset, as browsers do (WHATWG Encoding Standard).
+std::string iconv_name(const std::string& label) {
+  if (label == "tis-620" || label == "tis620" || label == "iso-8859-11" || label == "iso8859-11" ||
+      label == "windows-874" || label == "cp874" || label == "x-windows-874" || label == "dos-874")
+    return "CP874";
+  if (label == "utf8" || label == "utf-8" || label == "unicode-1-1-utf-8") return "UTF-8";
+  // Browsers read these Latin labels as windows-1252.
+  if (label == "iso-8859-1" || label == "latin1" || label == "us-ascii" || label == "ascii")
+    return "CP1252";
+  return label;
+}
+
+const char kReplacement[] = "\xEF\xBF\xBD";
+
+// Convert with iconv, replacing each undecodable byte by U+FFFD instead of failing.
+bool convert(std::string_view in, const std::string& from, std::string& out, bool& invalid) {
+  iconv_t cd = iconv_open("UTF-8", from.c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  out.clear();
+  out.reserve(in.size() * 2);
+  char buffer[16384];
+  auto* src = const_cast<char*>(in.data());
+  size_t src_left = in.size();
+  while (src_left > 0) {
+    char* dst = buffer;
+    size_t dst_left = sizeof buffer;
+    size_t rc = iconv(cd, &src, &src_left, &dst, &dst_left);
+    out.append(buffer, static_cast<size_t>(dst - buffer));
+    if (rc == static_cast<size_t>(-1)) {
+      if (errno == E2BIG) continue;
+      // EILSEQ or EINVAL (truncated sequence at the end): skip one byte, mark it.
+      invalid = true;
+      out.append(kReplacement);
+      ++src;
+      --src_left;
+      iconv(cd, nullptr, nullptr, nullptr, nullptr);
+    }
+  }
+  iconv_close(cd);
+  return true;
+}
+
+// Keep valid UTF-8 sequences, replace every invalid byte by U+FFFD.
+std::string repair_utf8(std::string_view s, bool& invalid) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0 && i + len <= s.size() && is_valid_utf8(s.substr(i, len));
+    if (ok) {
+      out.append(s.substr(i, len));
+      i += len;
+    } else {
+      out.append(kReplacement);
+      invalid = true;
+      ++i;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+bool is_valid_utf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if ((c >> 5) == 6) { len = 2; cp = c & 0x1f; }
+    else if ((c >> 4) == 14) { len = 3; cp = c & 0x0f; }
+    else if ((c >> 3) == 30) { len = 4; cp = c & 0x07; }
+    else return false;
+    if (i + len > s.size()) return false;
+    for (size_t k = 1; k < len; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc >> 6) != 2) return false;
+      cp = (cp << 6) | (cc & 0x3f);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are invalid.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+      return false;
+    i += len;
+  }
+  return true;
+}
+
+std::string charset_param(std::string_view content_type) {
+  std::string ct = lower(content_type);
+  auto pos = ct.find("charset=");
+  if (pos == std::string::npos) return "";
+  std::string value = ct.substr(pos + 8);
+  auto end = value.find_first_of(";, \t");
+  if (end != std::string::npos) value.resize(end);
+  value.erase(std::remove(value.begin(), value.end(), '"'), value.end());
+  value.erase(std::remove(value.begin(), value.end(), '\''), value.end());
+  return value;
+}
+
+std::string meta_charset(std::string_view body) {
+  // A plain scan of <meta ...> tags: the earliest one naming a charset (either
+  // <meta charset=x> or http-equiv content="text/html; charset=x") is taken, as in
+  // browsers' prescan.
+  std::string head = lower(body.substr(0, std::min<size_t>(body.size(), 4096)));
+  for (size_t at = head.find("<meta"); at != std::string::npos; at = head.find("<meta", at + 5)) {
+    size_t end = head.find('>', at);
+    std::string_view tag = std::string_view(head).substr(at, end == std::string::npos ? head.size() - at : end - at);
+    size_t pos = tag.find("charset");
+    if (pos == std::string_view::npos) continue;
+    pos += 7;
+    while (pos < tag.size() && (tag[pos] == ' ' || tag[pos] == '\t')) ++pos;
+    if (pos >= tag.size() || tag[pos] != '=') continue;
+    ++pos;
+    while (pos < tag.size() && (tag[pos] == ' ' || tag[pos] == '"' || tag[pos] == '\'')) ++pos;
+    size_t start = pos;
+    while (pos < tag.size() && (std::isalnum(static_cast<unsigned char>(tag[pos])) || tag[pos] == '-' ||
+                                tag[pos] == '_' || tag[pos] == '.' || tag[pos] == ':'))
+      ++pos;
+    if (pos > start) return std::string(tag.substr(start, pos - start));
+  }
+  return "";
+}
+
+Decoded to_utf8(std::string_view body, std::string_view content_type_header) {
+  Decoded d;
+  std::string label;
+  if (body.size() >= 3 && body.substr(0, 3) == "\xEF\xBB\xBF") {
+    body.remove_prefix(3);
+    label = "utf-8";
+    d.source = "bom";
+  } else if (label = charset_param(content_type_header); !label.empty()) {
+    d.source = "header";
+  } else if (label = meta_charset(body); !label.empty()) {
+    d.source = "meta";
+  }
+  if (label.empty()) {
+    // Undeclared: valid UTF-8 stays UTF-8; anything else on a Thai site is windows-874.
+    label = is_valid_utf8(body) ? "utf-8" : "windows-874";
+    d.source = label == "utf-8" ? "default" : "sniffed";
+  }
+  std::string name = iconv_name(label);
+  if (name == "UTF-8") {
+    // A server-wide "charset=utf-8" in front of an old TIS-620 page is common: when the bytes
+    // are not UTF-8 and no BOM vouches for them, read them as the Thai legacy encoding.
+    if (d.source != "bom" && !is_valid_utf8(body)) {
+      std::string meta = meta_charset(body);
+      std::string fallback = !meta.empty() && iconv_name(meta) != "UTF-8" ? meta : "windows-874";
+      if (convert(body, iconv_name(fallback), d.utf8, d.had_invalid_bytes)) {
+        d.charset = fallback;
+        d.source = "sniffed";
+        return d;
+      }
+    }
+    d.charset = "utf-8";
+    d.utf8 = is_valid_utf8(body) ? std::string(body) : repair_utf8(body, d.had_invalid_bytes);
+    return d;
+  }
+  if (convert(body, name, d.utf8, d.had_invalid_bytes)) {
+    d.charset = label;
+    return d;
+  }
+  // A label iconv does not know: read it as UTF-8, repairing what is invalid.
+  d.charset = "utf-8";
+  d.source = "unknown-label:" + label;
+  d.utf8 = repair_utf8(body, d.had_invalid_bytes);
+  return d;
+}
+
+}  // namespace oit::charset

@@ -1,0 +1,463 @@
+#include "crawler/crawl.hpp"
+
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <set>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+#include <nlohmann/json.hpp>
+
+#include "crawler/charset.hpp"
+#include "crawler/extract.hpp"
+#include "crawler/graph.hpp"
+#include "crawler/progress.hpp"
+#include "crawler/store.hpp"
+#include "crawler/url.hpp"
+
+namespace oit {
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+
+namespace {
+
+// The site being crawled: hosts compared without "www." and without scheme.
+class Scope {
+ public:
+  void add_host(const std::string& host) { sites_.insert(url::site_of_host(host)); }
+  bool contains(const std::string& absolute) const { return sites_.count(url::site_of_host(url::host_of(absolute))) > 0; }
+  nlohmann::json to_json() const { return nlohmann::json(std::vector<std::string>(sites_.begin(), sites_.end())); }
+
+ private:
+  std::set<std::string> sites_;
+};
+
+bool is_html(const FetchResult& r) {
+  return r.content_type.empty() || r.content_type.find("html") != std::string::npos;
+}
+
+// Retry-After is either seconds or an HTTP date; a date is treated as a minute.
+std::chrono::seconds retry_after(const std::string& value) {
+  long s = 60;
+  if (!value.empty() && std::isdigit(static_cast<unsigned char>(value[0]))) s = std::strtol(value.c_str(), nullptr, 10);
+  return std::chrono::seconds(std::clamp(s, 1L, 300L));
+}
+
+struct ParsedPage {
+  PageFacts facts;
+  std::string charset;
+};
+
+class Crawl {
+ public:
+  Crawl(const CrawlOptions& options, Store& store)
+      : options_(options),
+        client_(io_, options.client),
+        frontier_(options.frontier),
+        parse_pool_(options.parse_threads ? options.parse_threads : std::max(1u, std::thread::hardware_concurrency())),
+        store_(store),
+        wake_timer_(io_),
+        budget_timer_(io_),
+        progress_timer_(io_),
+        signals_(io_, SIGINT, SIGTERM),
+        progress_(options.progress && isatty(STDERR_FILENO)) {}
+
+  tl::expected<CrawlSummary, CrawlError> run(const std::string& homepage) {
+    auto started = Clock::now();
+    {
+      StoreWriter writer(store_);
+      writer_ = &writer;
+      if (auto r = start(homepage); !r) return tl::unexpected(r.error());
+      io_.run();
+      parse_pool_.join();
+      summary_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
+      summarise();
+      writer.push(MetaRow{"summary", summary_json().dump()});
+      writer.push(MetaRow{"scope", scope_.to_json().dump()});
+      if (auto flushed = writer.flush(); !flushed) return tl::unexpected(CrawlError{flushed.error(), 1});
+      writer_ = nullptr;
+    }
+    progress_.done();
+    if (state_error_) return tl::unexpected(CrawlError{*state_error_, 1});
+    if (homepage_error_) return tl::unexpected(CrawlError{*homepage_error_, 1});
+    if (auto r = compute_click_depths(store_, homepage_id_); !r)
+      return tl::unexpected(CrawlError{"cannot compute click depths: " + r.error(), 1});
+    std::string graph = (fs::path(options_.out_dir) / "graph.json").string();
+    if (auto r = export_graph_json(store_, graph); !r) return tl::unexpected(CrawlError{r.error(), 1});
+    return summary_;
+  }
+
+ private:
+  tl::expected<void, CrawlError> start(const std::string& homepage) {
+    scope_.add_host(url::host_of(homepage));
+    for (const auto& h : options_.extra_hosts) scope_.add_host(h);
+    if (options_.resume) {
+      load_previous();
+    } else {
+      writer_->push(MetaRow{"homepage", homepage});
+    }
+    bool fresh = false;
+    homepage_id_ = intern(homepage, UrlKind::page, 0, fresh);
+    homepage_chain_.insert(homepage_id_);
+    if (fresh) frontier_.offer(homepage_id_, homepage, 0);
+
+    signals_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (!ec) stop("interrupted");
+    });
+    if (options_.time_budget_seconds > 0) {
+      budget_timer_.expires_after(std::chrono::duration_cast<Clock::duration>(
+          std::chrono::duration<double>(options_.time_budget_seconds)));
+      budget_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec) stop("time-budget");
+      });
+    }
+    if (progress_.enabled()) tick_progress();
+    asio::post(io_, [this] { pump(); });
+    return {};
+  }
+
+  void load_previous() {
+    if (auto hosts = store_.meta("scope")) {
+      auto parsed = nlohmann::json::parse(*hosts, nullptr, false);
+      if (parsed.is_array())
+        for (const auto& h : parsed)
+          if (h.is_string()) scope_.add_host(h.get<std::string>());
+    }
+    store_.for_each_url([&](const Store::KnownUrl& k) {
+      ids_.emplace(k.url, k.id);
+      next_id_ = std::max(next_id_, k.id + 1);
+      if (k.handled) {
+        if (k.kind == UrlKind::page) frontier_.mark_seen(k.id, k.discovered_depth);
+      } else if (k.kind != UrlKind::unfetchable) {
+        frontier_.offer(k.id, k.url, k.discovered_depth, k.kind == UrlKind::external);
+      }
+    });
+  }
+
+  UrlId intern(const std::string& u, UrlKind kind, int depth, bool& fresh) {
+    auto [it, inserted] = ids_.try_emplace(u, next_id_);
+    fresh = inserted;
+    if (inserted) {
+      ++next_id_;
+      writer_->push(UrlRow{it->second, u, kind, depth});
+    }
+    return it->second;
+  }
+
+  void record_skip(UrlId id, const std::string& reason) {
+    OutcomeRow o;
+    o.id = id;
+    o.state = "skipped";
+    o.skip_reason = reason;
+    writer_->push(std::move(o));
+    ++summary_.skipped;
+  }
+
+  // Every link target, and every redirect target, goes through here exactly once per sighting.
+  UrlId route(const url::Resolved& target, int depth) {
+    bool fresh = false;
+    if (!target.fetchable()) {
+      UrlId id = intern(target.url, UrlKind::unfetchable, depth, fresh);
+      if (fresh) record_skip(id, "not-http");
+      return id;
+    }
+    if (!scope_.contains(target.url)) {
+      UrlId id = intern(target.url, UrlKind::external, depth, fresh);
+      if (fresh) {
+        ++summary_.external;
+        if (options_.check_external) frontier_.offer(id, target.url, depth, true);
+        else record_skip(id, "off-site");
+      }
+      return id;
+    }
+    UrlId id = intern(target.url, UrlKind::page, depth, fresh);
+    Admission a = frontier_.offer(id, target.url, depth);
+    if (a != Admission::queued && a != Admission::seen) record_skip(id, to_string(a));
+    return id;
+  }
+
+  void pump() {
+    if (stopping_) return;
+    if (auto failure = writer_->error()) {
+      state_error_ = *failure;
+      stop("state-write-error");
+      return;
+    }
+    std::optional<Clock::time_point> wake_at;
+    // Parsed pages waiting for a thread hold their bodies in memory: stop fetching while
+    // too many are queued, and resume as they finish.
+    size_t parse_backlog_cap = 64;
+    while (client_.in_flight() < options_.max_in_flight && parsing_ < parse_backlog_cap) {
+      auto job = frontier_.next(Clock::now(), wake_at);
+      if (!job) break;
+      dispatch(std::move(*job));
+    }
+    if (wake_at) {
+      wake_timer_.expires_at(*wake_at);
+      wake_timer_.async_wait([this](const boost::system::error_code& ec) {
+        if (!ec) pump();
+      });
+    }
+    maybe_finish();
+  }
+
+  void dispatch(Job job) {
+    if (job.kind == Job::Kind::robots_blocked) {
+      record_skip(job.id, "robots");
+      frontier_.finished(job, Clock::now());
+      return;
+    }
+    FetchRequest request;
+    request.url = job.url;
+    request.max_body_bytes = job.kind == Job::Kind::robots ? 512 * 1024 : options_.max_body_bytes;
+    request.keep_non_html_body = job.kind == Job::Kind::robots;
+    client_.fetch(std::move(request), [this, job = std::move(job)](FetchResult r) mutable {
+      on_fetched(std::move(job), std::move(r));
+    });
+  }
+
+  void on_robots(const Job& job, const FetchResult& r) {
+    // RFC 9309: a 4xx means no rules; a 5xx or no answer means "assume everything is
+    // disallowed" until it can be read. Say so in the state so the report can explain.
+    Robots robots = Robots::allow_all();
+    std::string note;
+    if (r.ok() && r.status >= 200 && r.status < 300) {
+      robots = Robots::parse(r.body, options_.frontier.agent_token);
+      note = "read";
+    } else if (r.ok() && r.status >= 400 && r.status < 500) {
+      note = "absent (HTTP " + std::to_string(r.status) + ")";
+    } else if (r.ok() && r.status >= 300 && r.status < 400) {
+      note = "redirected (HTTP " + std::to_string(r.status) + "), treated as absent";
+    } else {
+      robots = Robots::parse("User-agent: *\nDisallow: /\n", options_.frontier.agent_token);
+      note = "unreachable (" + (r.ok() ? "HTTP " + std::to_string(r.status) : r.error) +
+             "): everything treated as disallowed; --ignore-robots overrides";
+    }
+    nlohmann::json info = {{"status", r.status}, {"note", note}, {"sitemaps", robots.sitemaps()}};
+    writer_->push(MetaRow{"robots:" + job.origin, info.dump()});
+    frontier_.set_robots(job.origin, std::move(robots));
+  }
+
+  void on_fetched(Job job, FetchResult r) {
+    frontier_.finished(job, Clock::now());
+    if (job.kind == Job::Kind::robots) {
+      on_robots(job, r);
+      pump();
+      return;
+    }
+    ++summary_.fetched;
+    if (!r.ok() || r.status >= 400) ++summary_.errors;
+    if (options_.verbose)
+      std::cerr << (r.ok() ? std::to_string(r.status) : "ERR") << ' ' << job.url
+                << (r.ok() ? "" : " (" + r.error + ")") << '\n';
+    if ((r.status == 429 || r.status == 503) && r.ok())
+      frontier_.pause_origin(job.origin, Clock::now() + retry_after(r.retry_after));
+
+    OutcomeRow o;
+    o.id = job.id;
+    o.status = r.status;
+    o.error = r.error;
+    o.content_type = r.content_type;
+    o.content_length = r.content_length;
+    o.body_bytes = static_cast<int64_t>(r.body.size());
+    o.truncated = r.truncated;
+    o.seconds = r.seconds;
+
+    bool homepage = homepage_chain_.count(job.id) > 0;
+    if (r.ok() && r.status >= 300 && r.status < 400) {
+      follow_redirect(job, r, o, homepage);
+    } else if (homepage && !r.ok()) {
+      homepage_error_ = "cannot fetch the homepage " + job.url + ": " + r.error;
+    } else if (homepage && r.status >= 400) {
+      homepage_error_ = "the homepage " + job.url + " answered HTTP " + std::to_string(r.status);
+    } else if (homepage && !is_html(r)) {
+      homepage_error_ = "the homepage " + job.url + " is not an HTML page (it is " + r.content_type + ")";
+    }
+
+    bool parse = r.ok() && r.status >= 200 && r.status < 300 && is_html(r) && job.kind == Job::Kind::page;
+    if (!parse) {
+      if (r.ok() && job.kind == Job::Kind::page && !is_html(r)) ++summary_.documents;
+      writer_->push(std::move(o));
+      pump();
+      return;
+    }
+    ++summary_.html_pages;
+    ++parsing_;
+    asio::post(parse_pool_, [this, job = std::move(job), o = std::move(o), body = std::move(r.body),
+                             ct = std::move(r.content_type)]() mutable {
+      auto decoded = charset::to_utf8(body, ct);
+      ParsedPage page{extract_page(decoded.utf8, job.url), decoded.charset};
+      asio::post(io_, [this, job = std::move(job), o = std::move(o), page = std::move(page)]() mutable {
+        --parsing_;
+        on_parsed(job, std::move(o), std::move(page));
+      });
+    });
+    pump();
+  }
+
+  void follow_redirect(const Job& job, const FetchResult& r, OutcomeRow& o, bool homepage) {
+    const std::string& written = r.redirect_url.empty() ? r.location : r.redirect_url;
+    auto target = url::resolve(job.url, written);
+    if (!target) {
+      o.error = "the redirect's Location header is not a usable URL: " + r.location;
+      if (homepage) homepage_error_ = "the homepage " + job.url + " redirects to an unusable address: " + r.location;
+      return;
+    }
+    o.redirect_to = target->url;
+    if (!target->fetchable()) {
+      o.error = "redirect to a non-http(s) address refused";
+      if (homepage) homepage_error_ = "the homepage " + job.url + " redirects to " + target->url + ", which is not http(s)";
+    }
+    int hops = redirect_hops_[job.id] + 1;
+    if (homepage && target->fetchable()) scope_.add_host(url::host_of(target->url));
+    // A redirect costs the visitor no click: the target inherits the source's depth.
+    bool fresh = false;
+    UrlId dst;
+    if (target->fetchable() && scope_.contains(target->url) && hops > options_.max_redirects) {
+      dst = intern(target->url, UrlKind::page, job.depth, fresh);
+      if (fresh) record_skip(dst, "max-redirects");
+    } else {
+      dst = route(*target, job.depth);
+    }
+    if (redirect_hops_.find(dst) == redirect_hops_.end()) redirect_hops_[dst] = hops;
+    if (homepage) homepage_chain_.insert(dst);
+    writer_->push(LinksOfPage{job.id, {LinkRow{dst, "", Region::body, LinkTag::redirect}}});
+  }
+
+  void on_parsed(const Job& job, OutcomeRow o, ParsedPage page) {
+    o.charset = page.charset;
+    o.title = std::move(page.facts.title);
+    o.headings = std::move(page.facts.headings);
+    o.excerpt = std::move(page.facts.excerpt);
+    LinksOfPage links{job.id, {}};
+    links.links.reserve(page.facts.links.size());
+    for (auto& link : page.facts.links) {
+      // A meta refresh is followed like a redirect (no click); everything else is one click.
+      int depth = link.tag == LinkTag::meta_refresh ? job.depth : job.depth + 1;
+      UrlId dst = route(link.target, depth);
+      if (homepage_chain_.count(job.id) && link.tag == LinkTag::meta_refresh) {
+        homepage_chain_.insert(dst);
+        if (link.target.fetchable()) scope_.add_host(url::host_of(link.target.url));
+      }
+      links.links.push_back(LinkRow{dst, std::move(link.anchor_text), link.region, link.tag});
+    }
+    writer_->push(std::move(o));
+    writer_->push(std::move(links));
+    pump();
+  }
+
+  void stop(const std::string& reason) {
+    if (stopping_) return;
+    stopping_ = true;
+    summary_.stop_reason = reason;
+    client_.abort_all();  // aborted URLs stay queued in the state; --resume fetches them
+    wake_timer_.cancel();
+    maybe_finish();
+  }
+
+  void maybe_finish() {
+    bool drained = stopping_ ? parsing_ == 0 : (frontier_.idle() && parsing_ == 0 && client_.in_flight() == 0);
+    if (!drained) return;
+    wake_timer_.cancel();
+    budget_timer_.cancel();
+    progress_timer_.cancel();
+    signals_.cancel();
+    io_.stop();
+  }
+
+  void tick_progress() {
+    progress_.show(summary_.fetched, frontier_.queued() + frontier_.in_flight(), summary_.errors);
+    progress_timer_.expires_after(std::chrono::milliseconds(250));
+    progress_timer_.async_wait([this](const boost::system::error_code& ec) {
+      if (!ec) tick_progress();
+    });
+  }
+
+  void summarise() {
+    summary_.homepage = ids_.empty() ? "" : options_.homepage;
+    summary_.urls_known = ids_.size();
+    summary_.left_in_queue = frontier_.queued() + (stopping_ ? frontier_.in_flight() : 0);
+    summary_.limits_hit = frontier_.limits_hit();
+    summary_.interrupted = summary_.stop_reason == "interrupted";
+    bool cut = summary_.limits_hit.count("max-pages") || summary_.limits_hit.count("max-depth");
+    summary_.complete = summary_.stop_reason.empty() && !cut;
+  }
+
+  nlohmann::json summary_json() const {
+    return {{"homepage", summary_.homepage},
+            {"urls_known", summary_.urls_known},
+            {"fetched", summary_.fetched},
+            {"html_pages", summary_.html_pages},
+            {"documents", summary_.documents},
+            {"errors", summary_.errors},
+            {"external", summary_.external},
+            {"skipped", summary_.skipped},
+            {"left_in_queue", summary_.left_in_queue},
+            {"complete", summary_.complete},
+            {"stop_reason", summary_.stop_reason},
+            {"limits_hit", summary_.limits_hit},
+            {"seconds", summary_.seconds}};
+  }
+
+  const CrawlOptions& options_;
+  asio::io_context io_;
+  HttpClient client_;
+  Frontier frontier_;
+  asio::thread_pool parse_pool_;
+  Store& store_;
+  StoreWriter* writer_ = nullptr;
+  asio::steady_timer wake_timer_, budget_timer_, progress_timer_;
+  asio::signal_set signals_;
+  Progress progress_;
+  Scope scope_;
+  std::unordered_map<std::string, UrlId> ids_;
+  UrlId next_id_ = 1;
+  std::unordered_map<UrlId, int> redirect_hops_;
+  std::unordered_set<UrlId> homepage_chain_;  // the homepage and where it redirects
+  UrlId homepage_id_ = 0;
+  std::optional<std::string> homepage_error_;
+  std::optional<std::string> state_error_;
+  size_t parsing_ = 0;
+  bool stopping_ = false;
+  CrawlSummary summary_;
+};
+
+}  // namespace
+
+tl::expected<CrawlSummary, CrawlError> run_crawl(const CrawlOptions& options) {
+  auto homepage = url::normalise_absolute(options.homepage);
+  if (!homepage) return tl::unexpected(CrawlError{"bad homepage URL: " + homepage.error(), 1});
+  std::error_code ec;
+  fs::create_directories(options.out_dir, ec);
+  if (ec || !fs::is_directory(options.out_dir))
+    return tl::unexpected(CrawlError{"cannot create the output folder " + options.out_dir + ": " +
+                                         (ec ? ec.message() : "not a directory"), 1});
+  auto store = Store::open((fs::path(options.out_dir) / "crawl.sqlite").string());
+  if (!store) return tl::unexpected(CrawlError{store.error(), 1});
+  if (options.resume) {
+    auto previous = store->meta("homepage");
+    if (!previous)
+      return tl::unexpected(CrawlError{"--resume: there is no earlier crawl in " + options.out_dir + " to continue", 1});
+    if (*previous != *homepage)
+      return tl::unexpected(CrawlError{"--resume: " + options.out_dir + " holds a crawl of " + *previous +
+                                           ", not of " + *homepage + "; use another --out", 1});
+  } else if (auto r = store->reset(); !r) {
+    return tl::unexpected(CrawlError{"cannot reset the crawl state in " + options.out_dir + ": " + r.error(), 1});
+  }
+  CrawlOptions effective = options;
+  effective.homepage = *homepage;
+  Crawl crawl(effective, *store);
+  return crawl.run(*homepage);
+}
+
+}  // namespace oit

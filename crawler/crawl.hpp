@@ -1,0 +1,60 @@
+// One crawl of one site: ties the frontier, the HTTP client, the parse threads and the store
+// together, then computes click depths and writes graph.json.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "crawler/frontier.hpp"
+#include "crawler/http_client.hpp"
+
+namespace oit {
+
+struct CrawlOptions {
+  std::string homepage;
+  std::string out_dir;
+  FrontierOptions frontier;
+  ClientOptions client;
+  std::vector<std::string> extra_hosts;  // more hosts that belong to the site
+  bool check_external = false;           // also request off-site links (never parsed)
+  bool resume = false;
+  size_t max_body_bytes = 5 * 1024 * 1024;
+  int max_redirects = 10;
+  double time_budget_seconds = 3600;     // the whole crawl; 0 = none
+  unsigned parse_threads = 0;            // 0 = one per core
+  size_t max_in_flight = 32;             // all hosts together
+  int verbose = 0;
+  bool progress = false;                 // a live line on stderr (when it is a terminal)
+};
+
+struct CrawlSummary {
+  std::string homepage;
+  size_t urls_known = 0;
+  size_t fetched = 0;       // requests answered or failed (robots.txt not counted)
+  size_t html_pages = 0;
+  size_t documents = 0;     // non-HTML in-scope resources
+  size_t errors = 0;        // transport errors and HTTP >= 400
+  size_t external = 0;      // off-site URLs seen
+  size_t skipped = 0;       // robots, bounds, trap guard
+  size_t left_in_queue = 0;
+  bool complete = false;    // the whole reachable site was seen within the bounds
+  bool interrupted = false; // Ctrl-C / SIGTERM
+  std::string stop_reason;  // "", "interrupted", "time-budget", "state-write-error"
+  std::map<std::string, size_t> limits_hit;
+  double seconds = 0;
+};
+
+struct CrawlError {
+  std::string message;  // one line, says what to do
+  int exit_code = 1;
+};
+
+// Runs the crawl to the end (or to Ctrl-C / the time budget; then everything fetched so far is
+// saved and --resume continues). The homepage failing is an error; any other URL failing is
+// an outcome recorded in the state.
+tl::expected<CrawlSummary, CrawlError> run_crawl(const CrawlOptions& options);
+
+}  // namespace oit

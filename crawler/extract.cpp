@@ -1,0 +1,332 @@
+#include "crawler/extract.hpp"
+
+#include <gumbo.h>
+#include <strings.h>
+
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace oit {
+
+const char* to_string(Region r) {
+  switch (r) {
+    case Region::menu: return "menu";
+    case Region::sidebar: return "sidebar";
+    case Region::footer: return "footer";
+    case Region::body: break;
+  }
+  return "body";
+}
+
+const char* to_string(LinkTag t) {
+  switch (t) {
+    case LinkTag::a: return "a";
+    case LinkTag::area: return "area";
+    case LinkTag::iframe: return "iframe";
+    case LinkTag::frame: return "frame";
+    case LinkTag::embed: return "embed";
+    case LinkTag::object: return "object";
+    case LinkTag::meta_refresh: return "meta-refresh";
+    case LinkTag::redirect: return "redirect";
+  }
+  return "a";
+}
+
+namespace {
+
+struct OutputDeleter {
+  void operator()(GumboOutput* o) const { gumbo_destroy_output(&kGumboDefaultOptions, o); }
+};
+
+const char* attr(const GumboNode* n, const char* name) {
+  const GumboAttribute* a = gumbo_get_attribute(&n->v.element.attributes, name);
+  return a ? a->value : nullptr;
+}
+
+bool contains_ci(const char* haystack, const char* needle) {
+  return haystack && strcasestr(haystack, needle) != nullptr;
+}
+
+// Appends text with runs of whitespace (ASCII and no-break space) collapsed to one space.
+class TextSink {
+ public:
+  explicit TextSink(size_t limit) : limit_(limit) {}
+  void add(std::string_view s) {
+    for (size_t i = 0; i < s.size() && out_.size() < limit_; ++i) {
+      auto c = static_cast<unsigned char>(s[i]);
+      bool nbsp = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0;
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || nbsp) {
+        if (nbsp) ++i;
+        pending_space_ = !out_.empty();
+        continue;
+      }
+      if (pending_space_) {
+        out_.push_back(' ');
+        pending_space_ = false;
+      }
+      out_.push_back(static_cast<char>(c));
+    }
+  }
+  // Separate block-level pieces so words of adjacent elements do not run together.
+  void boundary() { pending_space_ = !out_.empty(); }
+  bool full() const { return out_.size() >= limit_; }
+  std::string take() {
+    // Never end in the middle of a UTF-8 sequence when the limit cut the text.
+    while (!out_.empty() && (static_cast<unsigned char>(out_.back()) & 0xC0) == 0x80) out_.pop_back();
+    if (!out_.empty() && static_cast<unsigned char>(out_.back()) >= 0xC0) out_.pop_back();
+    return std::move(out_);
+  }
+
+ private:
+  std::string out_;
+  size_t limit_;
+  bool pending_space_ = false;
+};
+
+bool is_hidden_text_container(GumboTag t) {
+  return t == GUMBO_TAG_SCRIPT || t == GUMBO_TAG_STYLE || t == GUMBO_TAG_NOSCRIPT ||
+         t == GUMBO_TAG_TEMPLATE;
+}
+
+// Visible text of a subtree, walked without recursion (pages nest thousands deep).
+std::string subtree_text(const GumboNode* root, size_t limit) {
+  TextSink sink(limit);
+  std::vector<const GumboNode*> stack{root};
+  while (!stack.empty() && !sink.full()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_CDATA) {
+      sink.add(n->v.text.text);
+    } else if (n->type == GUMBO_NODE_WHITESPACE) {
+      sink.boundary();
+    } else if (n->type == GUMBO_NODE_ELEMENT || n->type == GUMBO_NODE_TEMPLATE) {
+      if (is_hidden_text_container(n->v.element.tag)) continue;
+      const GumboVector& kids = n->v.element.children;
+      for (unsigned i = kids.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
+    }
+  }
+  return sink.take();
+}
+
+// When a link has no visible text (an image banner, an icon), people still name it through
+// alt, title or aria-label; the ITA banner on many homepages is exactly such an image.
+std::string fallback_label(const GumboNode* link) {
+  for (const char* name : {"aria-label", "title"})
+    if (const char* v = attr(link, name); v && *v) return v;
+  std::vector<const GumboNode*> stack{link};
+  while (!stack.empty()) {
+    const GumboNode* n = stack.back();
+    stack.pop_back();
+    if (n->type != GUMBO_NODE_ELEMENT) continue;
+    if (n->v.element.tag == GUMBO_TAG_IMG)
+      for (const char* name : {"alt", "title", "aria-label"})
+        if (const char* v = attr(n, name); v && *v) return v;
+    const GumboVector& kids = n->v.element.children;
+    for (unsigned i = kids.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
+  }
+  return "";
+}
+
+std::string collapse(std::string_view s, size_t limit) {
+  TextSink sink(limit);
+  sink.add(s);
+  return sink.take();
+}
+
+// An attribute's value as link text (whitespace collapsed, bounded), "" when absent.
+std::string attr_text(const GumboNode* n, const char* name) {
+  const char* v = attr(n, name);
+  return v ? collapse(v, 500) : "";
+}
+
+// The page region an element opens, if any. Semantic elements first, then the class and id
+// names that CMS themes use for the same parts.
+Region region_of(const GumboNode* n, Region inherited) {
+  if (inherited != Region::body) return inherited;  // the outermost region names the place
+  switch (n->v.element.tag) {
+    case GUMBO_TAG_NAV:
+    case GUMBO_TAG_HEADER: return Region::menu;
+    case GUMBO_TAG_ASIDE: return Region::sidebar;
+    case GUMBO_TAG_FOOTER: return Region::footer;
+    default: break;
+  }
+  const char* cls = attr(n, "class");
+  const char* id = attr(n, "id");
+  const char* role = attr(n, "role");
+  if (contains_ci(role, "navigation")) return Region::menu;
+  if (contains_ci(role, "contentinfo")) return Region::footer;
+  for (const char* name : {cls, id}) {
+    if (contains_ci(name, "footer")) return Region::footer;
+    if (contains_ci(name, "sidebar") || contains_ci(name, "side-bar") || contains_ci(name, "widget-area"))
+      return Region::sidebar;
+    if (contains_ci(name, "menu") || contains_ci(name, "navbar") || contains_ci(name, "nav") ||
+        contains_ci(name, "header"))
+      return Region::menu;
+  }
+  return Region::body;
+}
+
+// "0; url=/x" -> "/x" (the URL part of a meta refresh's content).
+std::string refresh_target(const char* content) {
+  if (!content) return "";
+  const char* u = strcasestr(content, "url");
+  if (!u) return "";
+  u += 3;
+  while (*u == ' ') ++u;
+  if (*u != '=') return "";
+  ++u;
+  while (*u == ' ' || *u == '\'' || *u == '"') ++u;
+  std::string target = u;
+  while (!target.empty() && (target.back() == '\'' || target.back() == '"' || target.back() == ' '))
+    target.pop_back();
+  return target;
+}
+
+class Extractor {
+ public:
+  Extractor(std::string_view page_url, const ExtractLimits& limits)
+      : base_(page_url), limits_(limits), excerpt_(limits.max_excerpt_bytes) {}
+
+  PageFacts run(const GumboNode* root) {
+    find_base(root);
+    struct Frame {
+      const GumboNode* node;
+      Region region;
+    };
+    std::vector<Frame> stack{{root, Region::body}};
+    while (!stack.empty()) {
+      Frame f = stack.back();
+      stack.pop_back();
+      const GumboNode* n = f.node;
+      if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_CDATA) {
+        if (in_body_text(n)) excerpt_.add(n->v.text.text);
+        continue;
+      }
+      if (n->type == GUMBO_NODE_WHITESPACE) {
+        excerpt_.boundary();
+        continue;
+      }
+      if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE) continue;
+      GumboTag tag = n->v.element.tag;
+      if (is_hidden_text_container(tag)) continue;
+      Region region = region_of(n, f.region);
+      visit_element(n, tag, region);
+      const GumboVector& kids = n->v.element.children;
+      for (unsigned i = kids.length; i-- > 0;)
+        stack.push_back({static_cast<const GumboNode*>(kids.data[i]), region});
+    }
+    facts_.excerpt = excerpt_.take();
+    return std::move(facts_);
+  }
+
+ private:
+  static bool in_body_text(const GumboNode* text) {
+    const GumboNode* p = text->parent;
+    return p && p->type == GUMBO_NODE_ELEMENT && p->v.element.tag != GUMBO_TAG_TITLE;
+  }
+
+  void find_base(const GumboNode* root) {
+    std::vector<const GumboNode*> stack{root};
+    while (!stack.empty()) {
+      const GumboNode* n = stack.back();
+      stack.pop_back();
+      if (n->type != GUMBO_NODE_ELEMENT) continue;
+      if (n->v.element.tag == GUMBO_TAG_BASE) {
+        if (const char* href = attr(n, "href")) {
+          auto r = url::resolve(base_, href);
+          if (r && r->fetchable()) base_ = r->url;
+          return;
+        }
+      }
+      if (n->v.element.tag == GUMBO_TAG_BODY) continue;  // <base> belongs in <head>
+      const GumboVector& kids = n->v.element.children;
+      for (unsigned i = kids.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
+    }
+  }
+
+  void add_link(const char* href, std::string anchor, Region region, LinkTag tag) {
+    if (!href) return;
+    if (facts_.links.size() >= limits_.max_links) {
+      facts_.links_truncated = true;
+      return;
+    }
+    auto target = url::resolve(base_, href);
+    if (!target) return;  // not a URL at all; nothing a visitor could follow
+    facts_.links.push_back(Link{std::move(*target), std::move(anchor), region, tag});
+  }
+
+  void visit_element(const GumboNode* n, GumboTag tag, Region region) {
+    switch (tag) {
+      case GUMBO_TAG_TITLE:
+        if (facts_.title.empty()) facts_.title = subtree_text(n, 1000);
+        break;
+      case GUMBO_TAG_H1:
+      case GUMBO_TAG_H2:
+      case GUMBO_TAG_H3:
+        excerpt_.boundary();
+        if (facts_.headings.size() < limits_.max_headings)
+          if (auto text = subtree_text(n, 500); !text.empty()) facts_.headings.push_back(std::move(text));
+        break;
+      case GUMBO_TAG_A:
+      case GUMBO_TAG_AREA: {
+        const char* href = attr(n, "href");
+        if (!href) break;
+        std::string text = subtree_text(n, 500);
+        if (text.empty()) text = collapse(fallback_label(n), 500);
+        if (text.empty() && tag == GUMBO_TAG_AREA) text = attr_text(n, "alt");
+        add_link(href, std::move(text), region, tag == GUMBO_TAG_A ? LinkTag::a : LinkTag::area);
+        break;
+      }
+      case GUMBO_TAG_IFRAME:
+      case GUMBO_TAG_FRAME:
+        add_link(attr(n, "src"), attr_text(n, "title"), region,
+                 tag == GUMBO_TAG_IFRAME ? LinkTag::iframe : LinkTag::frame);
+        break;
+      case GUMBO_TAG_EMBED:
+        add_link(attr(n, "src"), attr_text(n, "title"), region, LinkTag::embed);
+        break;
+      case GUMBO_TAG_OBJECT:
+        add_link(attr(n, "data"), attr_text(n, "title"), region, LinkTag::object);
+        break;
+      case GUMBO_TAG_META: {
+        const char* equiv = attr(n, "http-equiv");
+        const char* name = attr(n, "name");
+        if (equiv && strcasecmp(equiv, "refresh") == 0) {
+          std::string target = refresh_target(attr(n, "content"));
+          if (!target.empty()) add_link(target.c_str(), "", Region::body, LinkTag::meta_refresh);
+        } else if (name && strcasecmp(name, "robots") == 0 && contains_ci(attr(n, "content"), "nofollow")) {
+          facts_.nofollow = true;
+        }
+        break;
+      }
+      case GUMBO_TAG_P:
+      case GUMBO_TAG_DIV:
+      case GUMBO_TAG_LI:
+      case GUMBO_TAG_TD:
+      case GUMBO_TAG_BR:
+        excerpt_.boundary();
+        break;
+      default: break;
+    }
+  }
+
+  std::string base_;
+  const ExtractLimits& limits_;
+  TextSink excerpt_;
+  PageFacts facts_;
+};
+
+}  // namespace
+
+PageFacts extract_page(std::string_view utf8_html, std::string_view page_url, const ExtractLimits& limits) {
+  GumboOptions options = kGumboDefaultOptions;
+  options.max_errors = 0;  // recording parse errors costs time and memory we never use
+  std::unique_ptr<GumboOutput, OutputDeleter> out(
+      gumbo_parse_with_options(&options, utf8_html.data(), utf8_html.size()));
+  if (!out) return {};
+  return Extractor(page_url, limits).run(out->root);
+}
+
+}  // namespace oit

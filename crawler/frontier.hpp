@@ -1,0 +1,105 @@
+// What to fetch next and when. Owns the seen-set, the per-origin queues (shallowest first),
+// robots.txt rules, per-host concurrency and rate, the URL-trap guard and the page and depth
+// bounds. It decides; it does no I/O and knows no clock but the one it is given.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <deque>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "crawler/robots.hpp"
+#include "crawler/store.hpp"
+
+namespace oit {
+
+using Clock = std::chrono::steady_clock;
+
+struct FrontierOptions {
+  size_t max_pages = 50000;          // fetches of in-scope URLs (robots.txt not counted)
+  int max_depth = 12;                // clicks from the homepage, as discovered
+  int per_host_concurrency = 4;
+  double rate_per_host = 0;          // requests per second per origin; 0 = no limit
+  bool obey_robots = true;
+  std::string agent_token = "oitcheck";
+  // URL-trap guard: calendars, session ids and ever-growing paths generate URLs forever.
+  size_t max_url_length = 2048;
+  size_t max_path_segments = 24;
+  size_t max_segment_repeats = 3;    // the same path segment more often than this is a loop
+  size_t max_query_variants = 300;   // distinct query strings on one path
+};
+
+// Why an offered URL was not queued. `queued` means it will be fetched.
+enum class Admission { queued, seen, too_deep, trap, page_limit };
+const char* to_string(Admission a);
+
+struct Job {
+  enum class Kind { page, robots, external, robots_blocked };
+  UrlId id = 0;  // 0 for robots.txt, which is not part of the link graph
+  std::string url;
+  int depth = 0;
+  Kind kind = Kind::page;
+  std::string origin;
+};
+
+class Frontier {
+ public:
+  explicit Frontier(FrontierOptions options) : options_(std::move(options)) {}
+
+  // `url` must be normalised and fetchable. External URLs (checked, never parsed) skip the
+  // robots.txt step and the page bound.
+  Admission offer(UrlId id, const std::string& url, int depth, bool external = false);
+  // Marks a URL as already handled (resuming a crawl).
+  void mark_seen(UrlId id, int depth);
+
+  // The next job allowed now, if any. When nothing is allowed yet but work remains,
+  // `wake_at` says when to ask again.
+  std::optional<Job> next(Clock::time_point now, std::optional<Clock::time_point>& wake_at);
+  // A job handed out by next() has finished (successfully or not).
+  void finished(const Job& job, Clock::time_point now);
+  // robots.txt of `origin` was fetched (or failed): release the origin's queue.
+  void set_robots(const std::string& origin, Robots robots);
+  // The server asked us to slow down (429/503 Retry-After): nothing from it before `until`.
+  void pause_origin(const std::string& origin, Clock::time_point until);
+
+  bool idle() const { return queued_ == 0 && in_flight_ == 0; }
+  size_t queued() const { return queued_; }
+  size_t in_flight() const { return in_flight_; }
+  size_t pages_admitted() const { return pages_admitted_; }
+  size_t known_urls() const { return seen_.size(); }
+  // Bounds that cut the crawl short, for the report ("max-pages", "max-depth", "trap-guard").
+  const std::map<std::string, size_t>& limits_hit() const { return limits_hit_; }
+  const Robots* robots_for(const std::string& origin) const;
+
+ private:
+  enum class RobotsState { unknown, fetching, known };
+  struct Origin {
+    std::map<int, std::deque<Job>> by_depth;  // shallowest first: discovery follows BFS order
+    int in_flight = 0;
+    RobotsState robots_state = RobotsState::unknown;
+    Robots robots = Robots::allow_all();
+    Clock::time_point next_start{};
+    double min_interval_s = 0;
+    bool external = false;
+  };
+
+  bool trap(const std::string& url);
+  Origin& origin_for(const std::string& origin, bool external);
+  std::optional<Job> take_from(const std::string& key, Origin& o, Clock::time_point now,
+                               std::optional<Clock::time_point>& wake_at);
+
+  FrontierOptions options_;
+  std::unordered_map<UrlId, int> seen_;  // url -> shallowest depth offered
+  std::unordered_map<std::string, size_t> query_variants_;  // origin+path -> distinct queries
+  std::map<std::string, Origin> origins_;
+  std::map<std::string, size_t> limits_hit_;
+  size_t queued_ = 0;
+  size_t in_flight_ = 0;
+  size_t pages_admitted_ = 0;
+};
+
+}  // namespace oit

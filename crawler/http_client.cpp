@@ -1,0 +1,309 @@
+// The contract with libcurl (curl docs/examples/multi-uv.c and ephiperfifo.c):
+//  * the socket and timer callbacks only arm, re-arm or cancel Asio waits;
+//  * only the event loop calls curl_multi_socket_action;
+//  * on CURL_POLL_REMOVE the descriptor is released from Asio, never closed (curl closes it);
+//  * per-socket state is shared with the pending waits, so it outlives them.
+#include "crawler/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <chrono>
+#include <mutex>
+#include <unordered_map>
+
+namespace oit {
+namespace asio = boost::asio;
+
+namespace {
+
+void global_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+bool is_html_type(const char* content_type) {
+  if (!content_type) return true;  // unknown: look at it, the parser copes with anything
+  std::string_view ct(content_type);
+  return ct.find("html") != std::string_view::npos;
+}
+
+std::string header_value(CURL* easy, const char* name) {
+  struct curl_header* h = nullptr;
+  if (curl_easy_header(easy, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h && h->value) return h->value;
+  return "";
+}
+
+}  // namespace
+
+struct HttpClient::Impl {
+  struct Transfer {
+    CURL* easy = nullptr;
+    curl_slist* headers = nullptr;
+    FetchRequest request;
+    FetchResult result;
+    Callback done;
+    bool type_checked = false;
+    bool stopped_on_purpose = false;
+    char error_buffer[CURL_ERROR_SIZE] = {};
+  };
+
+  // One socket curl asked us to watch. Pending waits hold a shared_ptr to it.
+  struct Watch {
+    Watch(asio::io_context& io, curl_socket_t s) : fd(s), descriptor(io, s) {}
+    curl_socket_t fd;
+    asio::posix::stream_descriptor descriptor;
+    int wanted = 0;            // CURL_POLL_IN / OUT / INOUT
+    unsigned generation = 0;   // bumped when the wanted events change; older waits are stale
+    bool read_pending = false;
+    bool write_pending = false;
+    bool removed = false;
+  };
+
+  Impl(asio::io_context& io_, ClientOptions opts) : io(io_), options(std::move(opts)), timer(io_) {
+    global_init_once();
+    multi = curl_multi_init();
+    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
+    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, options.max_host_connections);
+    curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, options.max_total_connections);
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, options.max_total_connections);
+    curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+    for (const auto& entry : options.resolve) resolve_list = curl_slist_append(resolve_list, entry.c_str());
+  }
+
+  ~Impl() {
+    abort_all();
+    for (auto& [fd, watch] : watches) {
+      watch->removed = true;
+      watch->descriptor.release();
+    }
+    watches.clear();
+    timer.cancel();
+    // Closing cached connections must not call back into a half-destroyed client.
+    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, nullptr);
+    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, nullptr);
+    curl_multi_cleanup(multi);
+    curl_slist_free_all(resolve_list);
+  }
+
+  // ---- curl callbacks: they only arm or cancel waits ----
+
+  static int on_socket(CURL*, curl_socket_t s, int what, void* userp, void* socketp) {
+    auto* self = static_cast<Impl*>(userp);
+    if (what == CURL_POLL_REMOVE) {
+      if (socketp) self->forget(s);
+      return 0;
+    }
+    std::shared_ptr<Watch> w;
+    if (auto it = self->watches.find(s); it != self->watches.end()) {
+      w = it->second;
+    } else {
+      w = std::make_shared<Watch>(self->io, s);
+      self->watches.emplace(s, w);
+      curl_multi_assign(self->multi, s, w.get());
+    }
+    if (w->wanted != what) {
+      w->wanted = what;
+      ++w->generation;
+      w->descriptor.cancel();
+      w->read_pending = w->write_pending = false;
+    }
+    self->arm(w);
+    return 0;
+  }
+
+  static int on_timer(CURLM*, long timeout_ms, void* userp) {
+    auto* self = static_cast<Impl*>(userp);
+    self->timer.cancel();
+    if (timeout_ms < 0) return 0;
+    self->timer.expires_after(std::chrono::milliseconds(timeout_ms));
+    self->timer.async_wait([self, alive = std::weak_ptr<void>(self->alive)](const boost::system::error_code& ec) {
+      if (ec || alive.expired()) return;
+      self->socket_action(CURL_SOCKET_TIMEOUT, 0);
+    });
+    return 0;
+  }
+
+  static size_t on_body(char* data, size_t size, size_t count, void* userp) {
+    auto* t = static_cast<Transfer*>(userp);
+    size_t len = size * count;
+    if (!t->type_checked) {
+      t->type_checked = true;
+      char* ct = nullptr;
+      curl_easy_getinfo(t->easy, CURLINFO_CONTENT_TYPE, &ct);
+      if (!t->request.keep_non_html_body && !is_html_type(ct)) {
+        t->result.body_skipped = true;
+        t->stopped_on_purpose = true;
+        return 0;  // aborts the transfer: we know what it is, its bytes are not needed
+      }
+    }
+    std::string& body = t->result.body;
+    size_t room = t->request.max_body_bytes > body.size() ? t->request.max_body_bytes - body.size() : 0;
+    if (len > room) {
+      body.append(data, room);
+      t->result.truncated = true;
+      t->stopped_on_purpose = true;
+      return 0;
+    }
+    body.append(data, len);
+    return len;
+  }
+
+  // ---- the loop side ----
+
+  void arm(const std::shared_ptr<Watch>& w) {
+    if ((w->wanted & CURL_POLL_IN) && !w->read_pending) wait(w, true);
+    if ((w->wanted & CURL_POLL_OUT) && !w->write_pending) wait(w, false);
+  }
+
+  void wait(const std::shared_ptr<Watch>& w, bool for_read) {
+    (for_read ? w->read_pending : w->write_pending) = true;
+    unsigned generation = w->generation;
+    auto kind = for_read ? asio::posix::descriptor_base::wait_read : asio::posix::descriptor_base::wait_write;
+    w->descriptor.async_wait(kind, [this, w, for_read, generation, alive = std::weak_ptr<void>(alive)](
+                                       const boost::system::error_code& ec) {
+      if (alive.expired() || generation != w->generation) return;  // superseded
+      (for_read ? w->read_pending : w->write_pending) = false;
+      if (ec || w->removed) return;
+      socket_action(w->fd, for_read ? CURL_CSELECT_IN : CURL_CSELECT_OUT);
+      if (!w->removed && generation == w->generation) arm(w);
+    });
+  }
+
+  void forget(curl_socket_t s) {
+    auto it = watches.find(s);
+    if (it == watches.end()) return;
+    auto w = it->second;
+    watches.erase(it);
+    w->removed = true;
+    ++w->generation;
+    w->descriptor.release();  // cancels its waits; curl owns and closes the descriptor
+    curl_multi_assign(multi, s, nullptr);
+  }
+
+  void socket_action(curl_socket_t s, int events) {
+    int running = 0;
+    curl_multi_socket_action(multi, s, events, &running);
+    collect_finished();
+  }
+
+  void collect_finished() {
+    CURLMsg* msg;
+    int left = 0;
+    while ((msg = curl_multi_info_read(multi, &left))) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      CURL* easy = msg->easy_handle;
+      CURLcode code = msg->data.result;
+      Transfer* t = nullptr;
+      curl_easy_getinfo(easy, CURLINFO_PRIVATE, &t);
+      finish(*t, code);
+      curl_multi_remove_handle(multi, easy);
+      auto node = transfers.extract(easy);
+      // Run the callback from the loop, not from inside libcurl's bookkeeping.
+      asio::post(io, [t = std::move(node.mapped()), alive = std::weak_ptr<void>(alive)]() mutable {
+        if (alive.expired()) return;
+        t->done(std::move(t->result));
+      });
+    }
+  }
+
+  void finish(Transfer& t, CURLcode code) {
+    FetchResult& r = t.result;
+    bool on_purpose = code == CURLE_WRITE_ERROR && t.stopped_on_purpose;
+    r.curl_code = on_purpose ? 0 : static_cast<int>(code);
+    if (r.curl_code != 0) r.error = t.error_buffer[0] ? t.error_buffer : curl_easy_strerror(code);
+    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &r.status);
+    char* ct = nullptr;
+    if (curl_easy_getinfo(t.easy, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) r.content_type = ct;
+    char* redirect = nullptr;
+    if (curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_URL, &redirect) == CURLE_OK && redirect)
+      r.redirect_url = redirect;
+    curl_off_t length = -1;
+    curl_easy_getinfo(t.easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+    r.content_length = length;
+    curl_off_t micros = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_TOTAL_TIME_T, &micros);
+    r.seconds = static_cast<double>(micros) / 1e6;
+    if (r.status >= 300 && r.status < 400) r.location = header_value(t.easy, "Location");
+    if (r.status == 429 || r.status == 503) r.retry_after = header_value(t.easy, "Retry-After");
+  }
+
+  void fetch(FetchRequest request, Callback done) {
+    std::unique_ptr<Transfer, TransferDeleter> t(new Transfer);
+    t->request = std::move(request);
+    t->result.url = t->request.url;
+    t->done = std::move(done);
+    CURL* e = t->easy = curl_easy_init();
+    curl_easy_setopt(e, CURLOPT_URL, t->request.url.c_str());
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error_buffer);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_body);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
+    curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
+    curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);    // redirects are edges the crawler records
+    curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, options.connect_timeout_ms);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, options.timeout_ms);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, options.low_speed_seconds);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 600L);
+    curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    if (resolve_list) curl_easy_setopt(e, CURLOPT_RESOLVE, resolve_list);
+    if (options.insecure) {
+      curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L);
+    }
+    t->headers = curl_slist_append(t->headers, "Accept: text/html,application/xhtml+xml,*/*;q=0.8");
+    t->headers = curl_slist_append(t->headers, "Accept-Language: th,en;q=0.8");
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    transfers.emplace(e, std::move(t));
+    curl_multi_add_handle(multi, e);
+  }
+
+  void abort_all() {
+    for (auto& [easy, t] : transfers) curl_multi_remove_handle(multi, easy);
+    transfers.clear();
+  }
+
+  struct TransferDeleter {
+    void operator()(Transfer* t) const {
+      curl_easy_cleanup(t->easy);
+      curl_slist_free_all(t->headers);
+      delete t;
+    }
+  };
+
+  asio::io_context& io;
+  ClientOptions options;
+  asio::steady_timer timer;
+  CURLM* multi = nullptr;
+  curl_slist* resolve_list = nullptr;
+  std::unordered_map<curl_socket_t, std::shared_ptr<Watch>> watches;
+  std::unordered_map<CURL*, std::unique_ptr<Transfer, TransferDeleter>> transfers;
+  // Handlers still queued in the io_context check this before touching the client.
+  std::shared_ptr<int> alive = std::make_shared<int>(0);
+};
+
+HttpClient::HttpClient(asio::io_context& io, ClientOptions options)
+    : impl_(std::make_unique<Impl>(io, std::move(options))) {}
+
+HttpClient::~HttpClient() = default;
+
+void HttpClient::fetch(FetchRequest request, Callback done) { impl_->fetch(std::move(request), std::move(done)); }
+
+size_t HttpClient::in_flight() const { return impl_->transfers.size(); }
+
+void HttpClient::abort_all() { impl_->abort_all(); }
+
+}  // namespace oit

@@ -1,0 +1,37 @@
+// What the parser learns from one page: the type exchanged between crawler/extract (which
+// makes it) and the crawl loop and store (which use it).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "crawler/url.hpp"
+
+namespace oit {
+
+// Where a link sits on its page. The checklist says "linked from the homepage menu", so the
+// region is kept for every link.
+enum class Region { menu, sidebar, body, footer };
+// Which element carried the link. `redirect` marks an HTTP redirect stored as an edge.
+enum class LinkTag { a, area, iframe, frame, embed, object, meta_refresh, redirect };
+
+const char* to_string(Region r);
+const char* to_string(LinkTag t);
+
+struct Link {
+  url::Resolved target;
+  std::string anchor_text;  // visible text, else image alt / title / aria-label
+  Region region = Region::body;
+  LinkTag tag = LinkTag::a;
+};
+
+struct PageFacts {
+  std::string title;
+  std::vector<std::string> headings;  // h1..h3 in document order
+  std::string excerpt;                // visible body text, whitespace collapsed, bounded
+  std::vector<Link> links;            // in document order, duplicates kept (each is a click)
+  bool links_truncated = false;       // more links than the bound; the rest were dropped
+  bool nofollow = false;              // <meta name="robots" content="nofollow">
+};
+
+}  // namespace oit

@@ -1,0 +1,271 @@
+#include "crawler/store.hpp"
+
+#include <nlohmann/json.hpp>
+
+namespace oit {
+
+const char* to_string(UrlKind k) {
+  switch (k) {
+    case UrlKind::page: return "page";
+    case UrlKind::external: return "external";
+    case UrlKind::unfetchable: return "unfetchable";
+  }
+  return "page";
+}
+
+namespace {
+
+UrlKind kind_from(std::string_view s) {
+  if (s == "external") return UrlKind::external;
+  if (s == "unfetchable") return UrlKind::unfetchable;
+  return UrlKind::page;
+}
+
+const char* kSchema = R"SQL(
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS urls(
+  id INTEGER PRIMARY KEY,
+  url TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  discovered_depth INTEGER NOT NULL,
+  state TEXT NOT NULL DEFAULT 'queued',
+  skip_reason TEXT,
+  status INTEGER,
+  error TEXT,
+  content_type TEXT,
+  content_length INTEGER,
+  body_bytes INTEGER,
+  truncated INTEGER,
+  redirect_to TEXT,
+  charset TEXT,
+  title TEXT,
+  headings TEXT,
+  excerpt TEXT,
+  seconds REAL,
+  click_depth INTEGER,
+  parent INTEGER
+);
+CREATE TABLE IF NOT EXISTS links(
+  src INTEGER NOT NULL,
+  dst INTEGER NOT NULL,
+  ord INTEGER NOT NULL,
+  anchor TEXT NOT NULL,
+  region TEXT NOT NULL,
+  tag TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS links_src ON links(src);
+)SQL";
+
+// A prepared statement that resets itself after each use.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement& bind(int i, const std::string& s) {
+    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
+  Statement& bind(int i, const char* s) {
+    sqlite3_bind_text(stmt_, i, s, -1, SQLITE_STATIC);
+    return *this;
+  }
+  Statement& bind(int i, int64_t v) {
+    sqlite3_bind_int64(stmt_, i, v);
+    return *this;
+  }
+  Statement& bind(int i, double v) {
+    sqlite3_bind_double(stmt_, i, v);
+    return *this;
+  }
+  Statement& bind_null(int i) {
+    sqlite3_bind_null(stmt_, i);
+    return *this;
+  }
+  // Runs to completion; returns the SQLite result code (SQLITE_DONE on success).
+  int run() {
+    int rc = sqlite3_step(stmt_);
+    while (rc == SQLITE_ROW) rc = sqlite3_step(stmt_);
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+    return rc;
+  }
+  sqlite3_stmt* get() { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+}  // namespace
+
+tl::expected<Store, std::string> Store::open(const std::string& path) {
+  sqlite3* db = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+    sqlite3_close(db);
+    return tl::unexpected("cannot open the crawl state file " + path + ": " + why);
+  }
+  Store store(db);
+  sqlite3_busy_timeout(db, 5000);
+  // WAL keeps readers (a report being written) off the writer's back; NORMAL sync survives
+  // a crash of this process, which is what resume needs.
+  if (auto r = store.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"); !r)
+    return tl::unexpected("cannot use the crawl state file " + path + ": " + r.error());
+  if (auto r = store.exec(kSchema); !r)
+    return tl::unexpected("cannot use the crawl state file " + path + ": " + r.error());
+  return store;
+}
+
+Store::Store(Store&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+
+Store::~Store() {
+  if (db_) sqlite3_close(db_);
+}
+
+tl::expected<void, std::string> Store::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string why = err ? err : sqlite3_errmsg(db_);
+    sqlite3_free(err);
+    return tl::unexpected(why);
+  }
+  return {};
+}
+
+tl::expected<void, std::string> Store::reset() { return exec("DELETE FROM links; DELETE FROM urls; DELETE FROM meta;"); }
+
+tl::expected<void, std::string> Store::apply(const std::vector<StoreRecord>& batch) {
+  if (auto r = exec("BEGIN"); !r) return r;
+  Statement add_url(db_, "INSERT OR IGNORE INTO urls(id, url, kind, discovered_depth) VALUES(?,?,?,?)");
+  Statement set_outcome(db_,
+                        "UPDATE urls SET state=?2, skip_reason=?3, status=?4, error=?5, content_type=?6, "
+                        "content_length=?7, body_bytes=?8, truncated=?9, redirect_to=?10, charset=?11, "
+                        "title=?12, headings=?13, excerpt=?14, seconds=?15 WHERE id=?1");
+  Statement clear_links(db_, "DELETE FROM links WHERE src=?");
+  Statement add_link(db_, "INSERT INTO links(src, dst, ord, anchor, region, tag) VALUES(?,?,?,?,?,?)");
+  Statement put_meta(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)");
+
+  int rc = SQLITE_DONE;
+  for (const auto& record : batch) {
+    if (const auto* u = std::get_if<UrlRow>(&record)) {
+      rc = add_url.bind(1, int64_t{u->id}).bind(2, u->url).bind(3, to_string(u->kind))
+               .bind(4, int64_t{u->discovered_depth}).run();
+    } else if (const auto* o = std::get_if<OutcomeRow>(&record)) {
+      set_outcome.bind(1, int64_t{o->id}).bind(2, o->state);
+      o->skip_reason.empty() ? set_outcome.bind_null(3) : set_outcome.bind(3, o->skip_reason);
+      o->status ? set_outcome.bind(4, int64_t{o->status}) : set_outcome.bind_null(4);
+      o->error.empty() ? set_outcome.bind_null(5) : set_outcome.bind(5, o->error);
+      set_outcome.bind(6, o->content_type).bind(7, o->content_length).bind(8, o->body_bytes)
+          .bind(9, int64_t{o->truncated});
+      o->redirect_to.empty() ? set_outcome.bind_null(10) : set_outcome.bind(10, o->redirect_to);
+      set_outcome.bind(11, o->charset).bind(12, o->title)
+          .bind(13, nlohmann::json(o->headings).dump()).bind(14, o->excerpt).bind(15, o->seconds);
+      rc = set_outcome.run();
+    } else if (const auto* l = std::get_if<LinksOfPage>(&record)) {
+      rc = clear_links.bind(1, int64_t{l->src}).run();  // a page re-parsed after resume replaces its links
+      int64_t ord = 0;
+      for (const auto& link : l->links) {
+        if (rc != SQLITE_DONE) break;
+        rc = add_link.bind(1, int64_t{l->src}).bind(2, int64_t{link.dst}).bind(3, ord++)
+                 .bind(4, link.anchor_text).bind(5, to_string(link.region)).bind(6, to_string(link.tag)).run();
+      }
+    } else if (const auto* m = std::get_if<MetaRow>(&record)) {
+      rc = put_meta.bind(1, m->key).bind(2, m->value).run();
+    }
+    if (rc != SQLITE_DONE) {
+      std::string why = sqlite3_errmsg(db_);
+      exec("ROLLBACK");
+      return tl::unexpected(why);
+    }
+  }
+  return exec("COMMIT");
+}
+
+std::optional<std::string> Store::meta(const std::string& key) {
+  Statement q(db_, "SELECT value FROM meta WHERE key=?");
+  q.bind(1, key);
+  std::optional<std::string> value;
+  if (sqlite3_step(q.get()) == SQLITE_ROW)
+    value = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0));
+  return value;
+}
+
+tl::expected<void, std::string> Store::set_meta(const std::string& key, const std::string& value) {
+  return apply({MetaRow{key, value}});
+}
+
+void Store::for_each_url(const std::function<void(const KnownUrl&)>& fn) {
+  // Bounds may differ on resume, so URLs cut by a bound are offered again.
+  Statement q(db_,
+              "SELECT id, url, kind, discovered_depth, state = 'queued' OR "
+              "COALESCE(skip_reason, '') IN ('max-pages', 'max-depth') FROM urls ORDER BY id");
+  while (sqlite3_step(q.get()) == SQLITE_ROW) {
+    KnownUrl k{static_cast<UrlId>(sqlite3_column_int64(q.get(), 0)),
+               reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 1)),
+               kind_from(reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 2))),
+               sqlite3_column_int(q.get(), 3),
+               sqlite3_column_int(q.get(), 4) == 0};
+    fn(k);
+  }
+}
+
+// ---- StoreWriter ----
+
+StoreWriter::StoreWriter(Store& store) : store_(store), thread_([this] { run(); }) {}
+
+StoreWriter::~StoreWriter() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void StoreWriter::push(StoreRecord record) {
+  {
+    std::lock_guard lock(mutex_);
+    pending_.push_back(std::move(record));
+  }
+  wake_.notify_one();
+}
+
+tl::expected<void, std::string> StoreWriter::flush() {
+  std::unique_lock lock(mutex_);
+  drained_.wait(lock, [this] { return (pending_.empty() && !busy_) || error_.has_value(); });
+  if (error_) return tl::unexpected(*error_);
+  return {};
+}
+
+std::optional<std::string> StoreWriter::error() {
+  std::lock_guard lock(mutex_);
+  return error_;
+}
+
+void StoreWriter::run() {
+  std::vector<StoreRecord> batch;
+  for (;;) {
+    bool failed = false;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+      if (pending_.empty() && stopping_) return;
+      batch.swap(pending_);
+      busy_ = true;
+      failed = error_.has_value();
+    }
+    // After a write error the rest is dropped: the crawl is stopping on that error anyway.
+    auto result = failed ? tl::expected<void, std::string>{} : store_.apply(batch);
+    batch.clear();
+    {
+      std::lock_guard lock(mutex_);
+      busy_ = false;
+      if (!result && !error_) error_ = "cannot write the crawl state: " + result.error();
+    }
+    drained_.notify_all();
+  }
+}
+
+}  // namespace oit

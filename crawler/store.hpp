@@ -1,0 +1,128 @@
+// Crawl state in SQLite: every known URL with its outcome, every link, and run metadata.
+// One connection, one writer. During a crawl the StoreWriter thread owns it so the network
+// loop never waits on disk.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <variant>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "crawler/page.hpp"
+
+namespace oit {
+
+using UrlId = uint32_t;
+
+// What a URL is to this crawl: an in-scope page or document (fetched), an off-site link
+// (a leaf, fetched only with --check-external) or a link that is not http(s) (never fetched).
+enum class UrlKind { page, external, unfetchable };
+const char* to_string(UrlKind k);
+
+struct UrlRow {
+  UrlId id = 0;
+  std::string url;
+  UrlKind kind = UrlKind::page;
+  int discovered_depth = 0;
+};
+
+// The one outcome every URL ends in.
+struct OutcomeRow {
+  UrlId id = 0;
+  std::string state = "done";  // done | skipped
+  std::string skip_reason;     // robots | max-depth | trap-guard | max-pages
+  long status = 0;
+  std::string error;
+  std::string content_type;
+  int64_t content_length = -1;
+  int64_t body_bytes = 0;
+  bool truncated = false;
+  std::string redirect_to;
+  std::string charset;
+  std::string title;
+  std::vector<std::string> headings;
+  std::string excerpt;
+  double seconds = 0;
+};
+
+struct LinkRow {
+  UrlId dst = 0;
+  std::string anchor_text;
+  Region region = Region::body;
+  LinkTag tag = LinkTag::a;
+};
+
+struct LinksOfPage {
+  UrlId src = 0;
+  std::vector<LinkRow> links;
+};
+
+struct MetaRow {
+  std::string key, value;
+};
+
+using StoreRecord = std::variant<UrlRow, OutcomeRow, LinksOfPage, MetaRow>;
+
+class Store {
+ public:
+  // Opens (creating if needed) the state file. The error names the file and the reason.
+  static tl::expected<Store, std::string> open(const std::string& path);
+  Store(Store&& other) noexcept;
+  Store& operator=(Store&&) = delete;
+  ~Store();
+
+  tl::expected<void, std::string> apply(const std::vector<StoreRecord>& batch);
+  std::optional<std::string> meta(const std::string& key);
+  tl::expected<void, std::string> set_meta(const std::string& key, const std::string& value);
+  // Wipes a previous crawl's rows (a fresh crawl into the same folder).
+  tl::expected<void, std::string> reset();
+
+  struct KnownUrl {
+    UrlId id;
+    std::string url;
+    UrlKind kind;
+    int discovered_depth;
+    bool handled;  // has an outcome
+  };
+  void for_each_url(const std::function<void(const KnownUrl&)>& fn);
+  sqlite3* handle() { return db_; }
+
+ private:
+  explicit Store(sqlite3* db) : db_(db) {}
+  tl::expected<void, std::string> exec(const char* sql);
+  sqlite3* db_ = nullptr;
+};
+
+// Applies records on its own thread in batched transactions. push() never blocks on disk.
+class StoreWriter {
+ public:
+  explicit StoreWriter(Store& store);
+  ~StoreWriter();  // drains and joins
+  void push(StoreRecord record);
+  // Blocks until everything pushed so far is committed; returns the first write error.
+  tl::expected<void, std::string> flush();
+  // The first write error, if any (disk full, file removed): the crawl stops on it.
+  std::optional<std::string> error();
+
+ private:
+  void run();
+  Store& store_;
+  std::mutex mutex_;
+  std::condition_variable wake_, drained_;
+  std::vector<StoreRecord> pending_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  std::optional<std::string> error_;
+  std::thread thread_;
+};
+
+}  // namespace oit

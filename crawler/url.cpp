@@ -1,0 +1,210 @@
+#include "crawler/url.hpp"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+namespace oit::url {
+namespace {
+
+struct UrlDeleter {
+  void operator()(CURLU* h) const { curl_url_cleanup(h); }
+};
+using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
+
+struct CurlString {
+  char* p = nullptr;
+  ~CurlString() { curl_free(p); }
+};
+
+bool is_ascii_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+// Browsers strip leading/trailing spaces and drop tabs and newlines anywhere in an href.
+std::string clean_href(std::string_view href) {
+  while (!href.empty() && is_ascii_space(href.front())) href.remove_prefix(1);
+  while (!href.empty() && is_ascii_space(href.back())) href.remove_suffix(1);
+  std::string out;
+  out.reserve(href.size());
+  for (char c : href)
+    if (c != '\t' && c != '\n' && c != '\r') out.push_back(c);
+  return out;
+}
+
+// Percent-encode what may not stand raw in a URL (non-ASCII bytes such as Thai text, spaces,
+// controls and a few delimiters) so every spelling of one URL becomes the same string.
+std::string encode_unsafe(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(s.size());
+  for (unsigned char c : s) {
+    bool unsafe = c >= 0x80 || c <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>' ||
+                  c == '\\' || c == '^' || c == '`' || c == '{' || c == '|' || c == '}';
+    if (unsafe) {
+      out.push_back('%');
+      out.push_back(hex[c >> 4]);
+      out.push_back(hex[c & 15]);
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// One spelling per escape: "%7e" -> "~" (unreserved needs no escape), "%e0" -> "%E0".
+std::string canonical_escapes(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        auto c = static_cast<char>(hi * 16 + lo);
+        if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
+            c == '~') {
+          out.push_back(c);
+        } else {
+          out.push_back('%');
+          out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 1]))));
+          out.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(s[i + 2]))));
+        }
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// The scheme written at the start of an href, lower-cased, or "" for a relative reference.
+std::string scheme_prefix(std::string_view href) {
+  for (size_t i = 0; i < href.size(); ++i) {
+    char c = href[i];
+    if (c == ':') return i == 0 ? "" : lower(href.substr(0, i));
+    bool ok = std::isalpha(static_cast<unsigned char>(c)) ||
+              (i > 0 && (std::isdigit(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'));
+    if (!ok) return "";
+  }
+  return "";
+}
+
+Scheme classify(const std::string& scheme) {
+  if (scheme == "http") return Scheme::http;
+  if (scheme == "https") return Scheme::https;
+  if (scheme == "javascript") return Scheme::javascript;
+  if (scheme == "mailto") return Scheme::mailto;
+  if (scheme == "tel") return Scheme::tel;
+  return Scheme::other;
+}
+
+// Normalise a CURLU that already holds an absolute http(s) URL.
+tl::expected<std::string, std::string> finish(CURLU* h) {
+  curl_url_set(h, CURLUPART_FRAGMENT, nullptr, 0);
+  {
+    CurlString host;
+    if (curl_url_get(h, CURLUPART_HOST, &host.p, 0) != CURLUE_OK || !host.p || !*host.p)
+      return tl::unexpected(std::string("the URL has no host name"));
+    std::string lowered = lower(host.p);
+    if (lowered != host.p) curl_url_set(h, CURLUPART_HOST, lowered.c_str(), 0);
+  }
+  CurlString out;
+  CURLUcode rc = curl_url_get(h, CURLUPART_URL, &out.p, CURLU_NO_DEFAULT_PORT);
+  if (rc != CURLUE_OK) return tl::unexpected(std::string(curl_url_strerror(rc)));
+  std::string s = out.p;
+  // Only the part after the authority gets canonical escapes; the host is already lower case.
+  auto scheme_end = s.find("://");
+  auto path_start = s.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
+  if (path_start == std::string::npos) return s + "/";
+  return s.substr(0, path_start) + canonical_escapes(std::string_view(s).substr(path_start));
+}
+
+}  // namespace
+
+tl::expected<Resolved, std::string> resolve(std::string_view base, std::string_view href) {
+  std::string cleaned = clean_href(href);
+  std::string scheme = scheme_prefix(cleaned);
+  if (!scheme.empty()) {
+    Scheme kind = classify(scheme);
+    if (kind != Scheme::http && kind != Scheme::https) return Resolved{cleaned, kind};
+  }
+  if (cleaned.size() > 8192) return tl::unexpected(std::string("the link is longer than 8192 bytes"));
+  UrlHandle h(curl_url());
+  if (!h) return tl::unexpected(std::string("out of memory"));
+  if (curl_url_set(h.get(), CURLUPART_URL, std::string(base).c_str(), 0) != CURLUE_OK)
+    return tl::unexpected(std::string("the page's own URL is not absolute"));
+  std::string encoded = encode_unsafe(cleaned);
+  if (encoded.empty()) encoded = std::string(base);
+  CURLUcode rc = curl_url_set(h.get(), CURLUPART_URL, encoded.c_str(), 0);
+  if (rc != CURLUE_OK) return tl::unexpected(std::string(curl_url_strerror(rc)));
+  auto normal = finish(h.get());
+  if (!normal) return tl::unexpected(normal.error());
+  Scheme kind = normal->rfind("https:", 0) == 0 ? Scheme::https : Scheme::http;
+  return Resolved{*normal, kind};
+}
+
+tl::expected<std::string, std::string> normalise_absolute(std::string_view absolute) {
+  std::string cleaned = clean_href(absolute);
+  std::string scheme = scheme_prefix(cleaned);
+  if (scheme.empty())
+    return tl::unexpected("'" + cleaned + "' is not an absolute URL (it must start with http:// or https://)");
+  if (scheme != "http" && scheme != "https")
+    return tl::unexpected("only http:// and https:// URLs can be crawled, not " + scheme + ":");
+  UrlHandle h(curl_url());
+  CURLUcode rc = curl_url_set(h.get(), CURLUPART_URL, encode_unsafe(cleaned).c_str(), 0);
+  if (rc != CURLUE_OK)
+    return tl::unexpected("'" + cleaned + "' is not a valid URL: " + curl_url_strerror(rc));
+  return finish(h.get());
+}
+
+std::string host_of(std::string_view absolute) {
+  // A plain slice: URLs reaching here were normalised by resolve(), so the authority is
+  // well-formed and this needs no second parse.
+  auto scheme_end = absolute.find("://");
+  if (scheme_end == std::string_view::npos) return "";
+  std::string_view authority = absolute.substr(scheme_end + 3);
+  authority = authority.substr(0, authority.find_first_of("/?#"));
+  if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
+  if (!authority.empty() && authority.front() == '[') return lower(authority.substr(0, authority.find(']') + 1));
+  return lower(authority.substr(0, authority.find(':')));
+}
+
+std::string site_of_host(std::string_view host) {
+  std::string h = lower(host);
+  if (h.rfind("www.", 0) == 0 && h.size() > 4) h.erase(0, 4);
+  return h;
+}
+
+std::string origin_of(std::string_view absolute) {
+  auto scheme_end = absolute.find("://");
+  if (scheme_end == std::string_view::npos) return "";
+  auto path_start = absolute.find_first_of("/?", scheme_end + 3);
+  return std::string(absolute.substr(0, path_start));
+}
+
+std::string path_and_query(std::string_view absolute) {
+  auto scheme_end = absolute.find("://");
+  if (scheme_end == std::string_view::npos) return "/";
+  auto path_start = absolute.find_first_of("/?", scheme_end + 3);
+  if (path_start == std::string_view::npos) return "/";
+  std::string p(absolute.substr(path_start));
+  if (p.front() == '?') p.insert(0, "/");
+  return p;
+}
+
+}  // namespace oit::url

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Sets up oitcheck on a fresh Debian 12 machine: installs the Debian packages it builds with
+# (only those missing), then configures and builds into ./build. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake pkg-config
+  libcurl4-openssl-dev      # HTTP(S) client: multi_socket, HTTP/2, gzip/brotli, URL API
+  libgumbo-dev              # HTML5 parser
+  libboost-dev libboost-program-options-dev  # Asio event loop; command-line parsing
+  nlohmann-json3-dev        # JSON reading and writing
+  libsqlite3-dev            # crawl state
+  libexpected-dev           # tl::expected for errors as values
+  doctest-dev               # tests
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=()
+  [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+build_type=${OITCHECK_BUILD_TYPE:-RelWithDebInfo}
+cmake -S . -B build -DCMAKE_BUILD_TYPE="$build_type" ${OITCHECK_CMAKE_ARGS:-} >/dev/null
+cmake --build build -j"$(nproc)"

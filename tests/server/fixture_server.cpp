@@ -1,0 +1,262 @@
+#include "tests/server/fixture_server.hpp"
+
+#include <utility>  // Boost 1.74 awaitable.hpp uses std::exchange without including it
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+namespace oit::testing {
+namespace asio = boost::asio;
+namespace fs = std::filesystem;
+using asio::ip::tcp;
+
+namespace {
+
+struct Route {
+  int status = 0;
+  std::string location, content_type, body;
+  bool has_body = false;
+  int delay_ms = 0;
+  std::map<std::string, std::string> headers;
+};
+
+struct Site {
+  fs::path root;
+  std::map<std::string, Route> routes;
+};
+
+Site load_site(const std::string& dir) {
+  Site site{fs::path(dir), {}};
+  std::ifstream in(site.root / "_server.json");
+  if (!in) return site;
+  auto doc = nlohmann::json::parse(in);
+  for (auto& [path, spec] : doc.value("routes", nlohmann::json::object()).items()) {
+    Route r;
+    r.status = spec.value("status", 0);
+    r.location = spec.value("location", "");
+    r.content_type = spec.value("content_type", "");
+    r.has_body = spec.contains("body");
+    r.body = spec.value("body", "");
+    r.delay_ms = spec.value("delay_ms", 0);
+    for (auto& [k, v] : spec.value("headers", nlohmann::json::object()).items()) r.headers[k] = v.get<std::string>();
+    site.routes[path] = r;
+  }
+  return site;
+}
+
+std::string type_for(const fs::path& p) {
+  static const std::map<std::string, std::string> types = {
+      {".html", "text/html; charset=utf-8"}, {".htm", "text/html; charset=utf-8"},
+      {".txt", "text/plain; charset=utf-8"}, {".xml", "application/xml"},
+      {".pdf", "application/pdf"},           {".doc", "application/msword"},
+      {".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
+      {".xls", "application/vnd.ms-excel"},  {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+      {".jpg", "image/jpeg"},                {".png", "image/png"},
+      {".css", "text/css"},                  {".js", "application/javascript"},
+      {".json", "application/json"}};
+  auto it = types.find(p.extension().string());
+  return it == types.end() ? "application/octet-stream" : it->second;
+}
+
+const char* reason(int status) {
+  switch (status) {
+    case 200: return "OK";
+    case 301: return "Moved Permanently";
+    case 302: return "Found";
+    case 303: return "See Other";
+    case 307: return "Temporary Redirect";
+    case 308: return "Permanent Redirect";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 429: return "Too Many Requests";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Status";
+  }
+}
+
+// Decode %XX so /%E0%B8%81.html finds the file named with Thai letters.
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(s[i]);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+struct FixtureServer::Impl {
+  asio::io_context io;
+  tcp::acceptor acceptor{io};
+  std::thread thread;
+  Site default_site;
+  std::map<std::string, Site> sites;  // by host name, lower case, no port
+  mutable std::mutex log_mutex;
+  std::vector<std::string> log;
+  std::atomic<int>* delay_ms = nullptr;
+
+  const Site& site_for(const std::string& host_header) const {
+    std::string host = host_header.substr(0, host_header.rfind(':'));
+    for (auto& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto it = sites.find(host);
+    return it == sites.end() ? default_site : it->second;
+  }
+
+  // Builds the whole response for one request (status line, headers, body).
+  std::string respond(const std::string& method, const std::string& target, const std::string& host,
+                      int& delay) const {
+    const Site& site = site_for(host);
+    std::string path = target.substr(0, target.find('?'));
+    const Route* route = nullptr;
+    if (auto it = site.routes.find(target); it != site.routes.end()) route = &it->second;
+    else if (auto it2 = site.routes.find(path); it2 != site.routes.end()) route = &it2->second;
+
+    int status = 200;
+    std::string body, type, extra;
+    if (route) {
+      delay += route->delay_ms;
+      for (auto& [k, v] : route->headers) extra += k + ": " + v + "\r\n";
+      if (!route->location.empty()) {
+        extra += "Location: " + route->location + "\r\n";
+        status = route->status ? route->status : 302;
+      }
+      if (route->status) status = route->status;
+      type = route->content_type;
+      if (route->has_body) body = route->body;
+    }
+    if (!route || (!route->has_body && route->location.empty() && status == 200)) {
+      std::string decoded = percent_decode(path);
+      fs::path file = site.root / fs::path(decoded).relative_path();
+      bool hidden = decoded.find("/_") != std::string::npos || decoded.find("..") != std::string::npos;
+      if (!hidden && fs::is_directory(file)) file /= "index.html";
+      if (!hidden && fs::is_regular_file(file)) {
+        std::ifstream in(file, std::ios::binary);
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        body = ss.str();
+        if (type.empty()) type = type_for(file);
+      } else if (!route) {
+        status = 404;
+        body = "<html><head><title>404 Not Found</title></head><body><h1>Not Found</h1></body></html>";
+        type = "text/html; charset=utf-8";
+      }
+    }
+    if (type.empty()) type = "text/html; charset=utf-8";
+    std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason(status) + "\r\n" +
+                       "Content-Type: " + type + "\r\n" + "Content-Length: " + std::to_string(body.size()) +
+                       "\r\n" + extra + "\r\n";
+    return method == "HEAD" ? head : head + body;
+  }
+
+  asio::awaitable<void> session(tcp::socket socket) {
+    asio::streambuf buffer(64 * 1024);
+    try {
+      for (;;) {
+        co_await asio::async_read_until(socket, buffer, "\r\n\r\n", asio::use_awaitable);
+        std::istream in(&buffer);
+        std::string method, target, version, line, host;
+        in >> method >> target >> version;
+        std::getline(in, line);
+        bool close = version == "HTTP/1.0";
+        while (std::getline(in, line) && line != "\r") {
+          auto colon = line.find(':');
+          if (colon == std::string::npos) continue;
+          std::string key = line.substr(0, colon);
+          for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+          std::string value = line.substr(colon + 1);
+          while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
+          if (!value.empty() && value.back() == '\r') value.pop_back();
+          if (key == "host") host = value;
+          if (key == "connection" && value == "close") close = true;
+        }
+        {
+          std::lock_guard lock(log_mutex);
+          log.push_back(host.substr(0, host.rfind(':')) + target);
+        }
+        int delay = delay_ms->load();
+        std::string response = respond(method, target, host, delay);
+        if (delay > 0) {
+          asio::steady_timer timer(socket.get_executor(), std::chrono::milliseconds(delay));
+          co_await timer.async_wait(asio::use_awaitable);
+        }
+        co_await asio::async_write(socket, asio::buffer(response), asio::use_awaitable);
+        if (close) break;
+      }
+    } catch (const std::exception&) {
+      // The client went away or sent something unreadable: drop the connection.
+    }
+    boost::system::error_code ignored;
+    socket.shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      boost::system::error_code ec;
+      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return;
+      asio::co_spawn(io, session(std::move(socket)), asio::detached);
+    }
+  }
+};
+
+FixtureServer::FixtureServer(std::string default_site) : impl_(std::make_unique<Impl>()) {
+  impl_->default_site = load_site(default_site);
+  impl_->delay_ms = &delay_ms_;
+}
+
+FixtureServer::~FixtureServer() { stop(); }
+
+void FixtureServer::add_site(const std::string& host, const std::string& site_dir) {
+  impl_->sites[host] = load_site(site_dir);
+}
+
+void FixtureServer::start(uint16_t port) {
+  tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
+  impl_->acceptor.open(endpoint.protocol());
+  impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
+  impl_->acceptor.bind(endpoint);
+  impl_->acceptor.listen();
+  port_ = impl_->acceptor.local_endpoint().port();
+  asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
+  impl_->thread = std::thread([this] { impl_->io.run(); });
+}
+
+void FixtureServer::stop() {
+  if (!impl_->thread.joinable()) return;
+  impl_->io.stop();
+  impl_->thread.join();
+}
+
+std::vector<std::string> FixtureServer::requests() const {
+  std::lock_guard lock(impl_->log_mutex);
+  return impl_->log;
+}
+
+size_t FixtureServer::request_count(const std::string& host_and_target) const {
+  std::lock_guard lock(impl_->log_mutex);
+  return static_cast<size_t>(std::count(impl_->log.begin(), impl_->log.end(), host_and_target));
+}
+
+}  // namespace oit::testing
