@@ -214,6 +214,9 @@ class Crawl {
   void dispatch(Job job) {
     if (job.kind == Job::Kind::robots_blocked) {
       record_skip(job.id, "robots");
+      if (homepage_chain_.count(job.id))
+        homepage_error_ = "robots.txt of " + job.origin + " forbids fetching the homepage " + job.url +
+                          "; if this is your own site, use --ignore-robots";
       frontier_.finished(job, Clock::now());
       return;
     }
@@ -238,10 +241,13 @@ class Crawl {
       note = "absent (HTTP " + std::to_string(r.status) + ")";
     } else if (r.ok() && r.status >= 300 && r.status < 400) {
       note = "redirected (HTTP " + std::to_string(r.status) + "), treated as absent";
+    } else if (!r.ok()) {
+      // No answer at all: the pages will fail the same way and say why.
+      note = "unreachable (" + r.error + "), treated as absent";
     } else {
       robots = Robots::parse("User-agent: *\nDisallow: /\n", options_.frontier.agent_token);
-      note = "unreachable (" + (r.ok() ? "HTTP " + std::to_string(r.status) : r.error) +
-             "): everything treated as disallowed; --ignore-robots overrides";
+      note = "answered HTTP " + std::to_string(r.status) +
+             ": everything treated as disallowed (RFC 9309); --ignore-robots overrides";
     }
     nlohmann::json info = {{"status", r.status}, {"note", note}, {"sitemaps", robots.sitemaps()}};
     writer_->push(MetaRow{"robots:" + job.origin, info.dump()});

@@ -73,9 +73,14 @@ class TextSink {
   void boundary() { pending_space_ = !out_.empty(); }
   bool full() const { return out_.size() >= limit_; }
   std::string take() {
-    // Never end in the middle of a UTF-8 sequence when the limit cut the text.
-    while (!out_.empty() && (static_cast<unsigned char>(out_.back()) & 0xC0) == 0x80) out_.pop_back();
-    if (!out_.empty() && static_cast<unsigned char>(out_.back()) >= 0xC0) out_.pop_back();
+    // The limit may have cut a multi-byte character: drop its incomplete start.
+    size_t lead = out_.size();
+    while (lead > 0 && (static_cast<unsigned char>(out_[lead - 1]) & 0xC0) == 0x80) --lead;
+    if (lead > 0) {
+      auto c = static_cast<unsigned char>(out_[lead - 1]);
+      size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      if (out_.size() - (lead - 1) < need) out_.resize(lead - 1);
+    }
     return std::move(out_);
   }
 

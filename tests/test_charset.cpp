@@ -1,1 +1,75 @@
 #include <doctest/doctest.h>
+
+#include <iconv.h>
+
+#include "crawler/charset.hpp"
+
+using namespace oit;
+
+namespace {
+const std::string kThai = "สำนักงานศึกษาธิการ";
+
+std::string to_cp874(const std::string& utf8) {
+  iconv_t cd = iconv_open("CP874", "UTF-8");
+  std::string out(utf8.size(), '\0');
+  char* in = const_cast<char*>(utf8.data());
+  char* dst = out.data();
+  size_t in_left = utf8.size(), out_left = out.size();
+  iconv(cd, &in, &in_left, &dst, &out_left);
+  iconv_close(cd);
+  out.resize(out.size() - out_left);
+  return out;
+}
+}  // namespace
+
+TEST_CASE("TIS-620 by the HTTP header") {
+  auto d = charset::to_utf8("<title>" + to_cp874(kThai) + "</title>", "text/html; charset=TIS-620");
+  CHECK(d.utf8 == "<title>" + kThai + "</title>");
+  CHECK(d.source == "header");
+  CHECK(d.charset == "tis-620");
+}
+
+TEST_CASE("windows-874 by a meta tag (both meta forms)") {
+  auto a = charset::to_utf8("<meta charset=\"windows-874\"><p>" + to_cp874(kThai), "text/html");
+  CHECK(a.utf8.find(kThai) != std::string::npos);
+  CHECK(a.source == "meta");
+  auto b = charset::to_utf8(
+      "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-11\"><p>" + to_cp874(kThai), "");
+  CHECK(b.utf8.find(kThai) != std::string::npos);
+  CHECK(b.charset == "iso-8859-11");
+}
+
+TEST_CASE("a UTF-8 BOM wins over a contradicting header") {
+  auto d = charset::to_utf8("\xEF\xBB\xBF" + kThai, "text/html; charset=tis-620");
+  CHECK(d.utf8 == kThai);
+  CHECK(d.source == "bom");
+}
+
+TEST_CASE("a server-wide utf-8 header in front of a TIS-620 page is read as Thai") {
+  auto d = charset::to_utf8("<meta http-equiv=\"content-type\" content=\"text/html; charset=tis-620\">" + to_cp874(kThai),
+                            "text/html; charset=UTF-8");
+  CHECK(d.utf8.find(kThai) != std::string::npos);
+  CHECK(d.source == "sniffed");
+}
+
+TEST_CASE("undeclared bytes: valid UTF-8 stays, anything else is windows-874") {
+  CHECK(charset::to_utf8(kThai, "").utf8 == kThai);
+  CHECK(charset::to_utf8(to_cp874(kThai), "").utf8 == kThai);
+}
+
+TEST_CASE("invalid bytes become U+FFFD, never an error") {
+  auto d = charset::to_utf8("ok \xC3\x28 \xF0\x9F", "text/html; charset=utf-8");
+  CHECK(charset::is_valid_utf8(d.utf8));
+  // The page was declared UTF-8 but is not: it is re-read as windows-874, which decodes.
+  auto unknown = charset::to_utf8("abc \xFF", "text/html; charset=x-made-up");
+  CHECK(charset::is_valid_utf8(unknown.utf8));
+  CHECK(unknown.had_invalid_bytes);
+}
+
+TEST_CASE("charset parameter and UTF-8 validity helpers") {
+  CHECK(charset::charset_param("text/html; Charset=\"TIS-620\"") == "tis-620");
+  CHECK(charset::charset_param("text/html") == "");
+  CHECK(charset::is_valid_utf8(kThai));
+  CHECK_FALSE(charset::is_valid_utf8("\xC0\xAF"));       // overlong
+  CHECK_FALSE(charset::is_valid_utf8("\xED\xA0\x80"));   // surrogate
+}

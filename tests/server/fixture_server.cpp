@@ -32,6 +32,8 @@ struct Route {
   std::string location, content_type, body;
   bool has_body = false;
   int delay_ms = 0;
+  bool prefix = false;    // also matches every path below the key
+  std::string generate;   // "calendar": a page linking to ?month=N+1, forever
   std::map<std::string, std::string> headers;
 };
 
@@ -45,7 +47,8 @@ Site load_site(const std::string& dir) {
   std::ifstream in(site.root / "_server.json");
   if (!in) return site;
   auto doc = nlohmann::json::parse(in);
-  for (auto& [path, spec] : doc.value("routes", nlohmann::json::object()).items()) {
+  const nlohmann::json routes = doc.value("routes", nlohmann::json::object());
+  for (auto& [path, spec] : routes.items()) {
     Route r;
     r.status = spec.value("status", 0);
     r.location = spec.value("location", "");
@@ -53,7 +56,10 @@ Site load_site(const std::string& dir) {
     r.has_body = spec.contains("body");
     r.body = spec.value("body", "");
     r.delay_ms = spec.value("delay_ms", 0);
-    for (auto& [k, v] : spec.value("headers", nlohmann::json::object()).items()) r.headers[k] = v.get<std::string>();
+    r.prefix = spec.value("prefix", false);
+    r.generate = spec.value("generate", "");
+    const nlohmann::json headers = spec.value("headers", nlohmann::json::object());
+    for (auto& [k, v] : headers.items()) r.headers[k] = v.get<std::string>();
     site.routes[path] = r;
   }
   return site;
@@ -105,9 +111,14 @@ std::string percent_decode(std::string_view s) {
   return out;
 }
 
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+}
+
 }  // namespace
 
 struct FixtureServer::Impl {
+  uint16_t port = 0;
   asio::io_context io;
   tcp::acceptor acceptor{io};
   std::thread thread;
@@ -132,6 +143,12 @@ struct FixtureServer::Impl {
     const Route* route = nullptr;
     if (auto it = site.routes.find(target); it != site.routes.end()) route = &it->second;
     else if (auto it2 = site.routes.find(path); it2 != site.routes.end()) route = &it2->second;
+    else
+      for (size_t longest = 0; auto& [key, r] : site.routes)
+        if (r.prefix && path.rfind(key, 0) == 0 && key.size() > longest) {
+          route = &r;
+          longest = key.size();
+        }
 
     int status = 200;
     std::string body, type, extra;
@@ -145,8 +162,14 @@ struct FixtureServer::Impl {
       if (route->status) status = route->status;
       type = route->content_type;
       if (route->has_body) body = route->body;
+      if (route->generate == "calendar") {
+        auto at = target.find("month=");
+        long month = at == std::string::npos ? 0 : std::strtol(target.c_str() + at + 6, nullptr, 10);
+        body = "<html><head><title>Calendar " + std::to_string(month) + "</title></head><body><a href=\"?month=" +
+               std::to_string(month + 1) + "\">next month</a></body></html>";
+      }
     }
-    if (!route || (!route->has_body && route->location.empty() && status == 200)) {
+    if (!route || (!route->has_body && route->generate.empty() && route->location.empty() && status == 200)) {
       std::string decoded = percent_decode(path);
       fs::path file = site.root / fs::path(decoded).relative_path();
       bool hidden = decoded.find("/_") != std::string::npos || decoded.find("..") != std::string::npos;
@@ -164,6 +187,9 @@ struct FixtureServer::Impl {
       }
     }
     if (type.empty()) type = "text/html; charset=utf-8";
+    // Fixtures write absolute links to themselves as {{PORT}}: the port is only known now.
+    replace_all(body, "{{PORT}}", std::to_string(port));
+    replace_all(extra, "{{PORT}}", std::to_string(port));
     std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason(status) + "\r\n" +
                        "Content-Type: " + type + "\r\n" + "Content-Length: " + std::to_string(body.size()) +
                        "\r\n" + extra + "\r\n";
@@ -238,7 +264,7 @@ void FixtureServer::start(uint16_t port) {
   impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
   impl_->acceptor.bind(endpoint);
   impl_->acceptor.listen();
-  port_ = impl_->acceptor.local_endpoint().port();
+  port_ = impl_->port = impl_->acceptor.local_endpoint().port();
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
   impl_->thread = std::thread([this] { impl_->io.run(); });
 }
