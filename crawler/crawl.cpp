@@ -22,6 +22,7 @@
 #include "crawler/extract.hpp"
 #include "crawler/graph.hpp"
 #include "crawler/progress.hpp"
+#include "crawler/sitemap.hpp"
 #include "crawler/store.hpp"
 #include "crawler/url.hpp"
 
@@ -60,8 +61,9 @@ struct ParsedPage {
 
 class Crawl {
  public:
-  Crawl(const CrawlOptions& options, Store& store)
+  Crawl(const CrawlOptions& options, Store& store, std::vector<std::string> previous_urls)
       : options_(options),
+        previous_urls_(std::move(previous_urls)),
         client_(io_, options.client),
         frontier_(options.frontier),
         parse_pool_(options.parse_threads ? options.parse_threads : std::max(1u, std::thread::hardware_concurrency())),
@@ -110,6 +112,7 @@ class Crawl {
     homepage_id_ = intern(homepage, UrlKind::page, 0, fresh);
     homepage_chain_.insert(homepage_id_);
     if (fresh) frontier_.offer(homepage_id_, homepage, 0);
+    for (const auto& previous : previous_urls_) discover(previous, homepage, "previous-run");
 
     signals_.async_wait([this](const boost::system::error_code& ec, int) {
       if (!ec) stop("interrupted");
@@ -144,14 +147,52 @@ class Crawl {
     });
   }
 
-  UrlId intern(const std::string& u, UrlKind kind, int depth, bool& fresh) {
+  UrlId intern(const std::string& u, UrlKind kind, int depth, bool& fresh, const char* via = "link") {
     auto [it, inserted] = ids_.try_emplace(u, next_id_);
     fresh = inserted;
     if (inserted) {
       ++next_id_;
-      writer_->push(UrlRow{it->second, u, kind, depth});
+      writer_->push(UrlRow{it->second, u, kind, depth, via});
     }
     return it->second;
+  }
+
+  // A page learned of without a link (sitemap, an earlier run): fetched and parsed like any
+  // other, but it gets a click path only if some link from the homepage reaches it.
+  void discover(const std::string& written, const std::string& base, const char* via) {
+    auto target = url::resolve(base, written);
+    if (!target || !target->fetchable() || !scope_.contains(target->url)) return;
+    bool fresh = false;
+    UrlId id = intern(target->url, UrlKind::page, 1, fresh, via);
+    if (!fresh) return;
+    Admission a = frontier_.offer(id, target->url, 1);
+    if (a != Admission::queued && a != Admission::seen) record_skip(id, to_string(a));
+  }
+
+  // Sitemaps named by robots.txt (or /sitemap.xml by convention), and the indexes they name.
+  void fetch_sitemap(const std::string& sitemap_url) {
+    if (stopping_ || !sitemaps_seen_.insert(sitemap_url).second || sitemaps_seen_.size() > kMaxSitemaps) return;
+    ++meta_in_flight_;
+    FetchRequest request;
+    request.url = sitemap_url;
+    request.max_body_bytes = 20 * 1024 * 1024;
+    request.keep_non_html_body = true;
+    client_.fetch(std::move(request), [this, sitemap_url](FetchResult r) {
+      --meta_in_flight_;
+      nlohmann::json info = {{"status", r.status}};
+      if (!r.ok()) info["error"] = r.error;
+      if (r.ok() && r.status >= 200 && r.status < 300) {
+        SitemapEntries entries = parse_sitemap(r.body);
+        info["pages"] = entries.pages.size();
+        info["sitemaps"] = entries.sitemaps.size();
+        for (const auto& page : entries.pages) discover(page, sitemap_url, "sitemap");
+        for (const auto& child : entries.sitemaps)
+          if (auto resolved = url::resolve(sitemap_url, child); resolved && resolved->fetchable())
+            fetch_sitemap(resolved->url);
+      }
+      writer_->push(MetaRow{"sitemap:" + sitemap_url, info.dump()});
+      pump();
+    });
   }
 
   void record_skip(UrlId id, const std::string& reason) {
@@ -251,6 +292,9 @@ class Crawl {
     }
     nlohmann::json info = {{"status", r.status}, {"note", note}, {"sitemaps", robots.sitemaps()}};
     writer_->push(MetaRow{"robots:" + job.origin, info.dump()});
+    if (robots.sitemaps().empty()) fetch_sitemap(job.origin + "/sitemap.xml");
+    for (const auto& s : robots.sitemaps())
+      if (auto resolved = url::resolve(job.origin + "/", s); resolved && resolved->fetchable()) fetch_sitemap(resolved->url);
     frontier_.set_robots(job.origin, std::move(robots));
   }
 
@@ -372,7 +416,8 @@ class Crawl {
   }
 
   void maybe_finish() {
-    bool drained = stopping_ ? parsing_ == 0 : (frontier_.idle() && parsing_ == 0 && client_.in_flight() == 0);
+    bool drained = stopping_ ? parsing_ == 0
+                             : (frontier_.idle() && parsing_ == 0 && meta_in_flight_ == 0 && client_.in_flight() == 0);
     if (!drained) return;
     wake_timer_.cancel();
     budget_timer_.cancel();
@@ -416,6 +461,7 @@ class Crawl {
   }
 
   const CrawlOptions& options_;
+  std::vector<std::string> previous_urls_;
   asio::io_context io_;
   HttpClient client_;
   Frontier frontier_;
@@ -434,6 +480,9 @@ class Crawl {
   std::optional<std::string> homepage_error_;
   std::optional<std::string> state_error_;
   size_t parsing_ = 0;
+  size_t meta_in_flight_ = 0;  // sitemap fetches
+  static constexpr size_t kMaxSitemaps = 50;
+  std::set<std::string> sitemaps_seen_;
   bool stopping_ = false;
   CrawlSummary summary_;
 };
@@ -462,7 +511,7 @@ tl::expected<CrawlSummary, CrawlError> run_crawl(const CrawlOptions& options) {
   }
   CrawlOptions effective = options;
   effective.homepage = *homepage;
-  Crawl crawl(effective, *store);
+  Crawl crawl(effective, *store, options.resume ? std::vector<std::string>{} : store->previous_urls());
   return crawl.run(*homepage);
 }
 

@@ -134,7 +134,7 @@ tl::expected<void, std::string> export_graph_json(Store& store, const std::strin
   {
     Query q(db,
             "SELECT id, url, kind, state, skip_reason, status, error, content_type, content_length, body_bytes, "
-            "truncated, redirect_to, charset, title, headings, excerpt, click_depth, discovered_depth "
+            "truncated, redirect_to, charset, title, headings, excerpt, click_depth, discovered_depth, via "
             "FROM urls ORDER BY id");
     bool first = true;
     while (q.step()) {
@@ -159,6 +159,7 @@ tl::expected<void, std::string> export_graph_json(Store& store, const std::strin
       u["headings"] = headings.empty() ? json::array() : json::parse(headings, nullptr, false);
       u["excerpt"] = column_text(q.stmt, 15);
       u["discovered_depth"] = sqlite3_column_int(q.stmt, 17);
+      u["via"] = column_text(q.stmt, 18);
       if (sqlite3_column_type(q.stmt, 16) == SQLITE_NULL) {
         u["click_depth"] = nullptr;
         u["path"] = nullptr;

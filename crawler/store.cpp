@@ -28,6 +28,7 @@ CREATE TABLE IF NOT EXISTS urls(
   url TEXT NOT NULL UNIQUE,
   kind TEXT NOT NULL,
   discovered_depth INTEGER NOT NULL,
+  via TEXT NOT NULL DEFAULT 'link',
   state TEXT NOT NULL DEFAULT 'queued',
   skip_reason TEXT,
   status INTEGER,
@@ -54,6 +55,7 @@ CREATE TABLE IF NOT EXISTS links(
   tag TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS links_src ON links(src);
+CREATE TABLE IF NOT EXISTS previous_urls(url TEXT PRIMARY KEY);
 )SQL";
 
 // A prepared statement that resets itself after each use.
@@ -134,11 +136,22 @@ tl::expected<void, std::string> Store::exec(const char* sql) {
   return {};
 }
 
-tl::expected<void, std::string> Store::reset() { return exec("DELETE FROM links; DELETE FROM urls; DELETE FROM meta;"); }
+tl::expected<void, std::string> Store::reset() {
+  return exec(
+      "INSERT OR IGNORE INTO previous_urls(url) SELECT url FROM urls WHERE kind = 'page' AND status BETWEEN 200 AND 299;"
+      "DELETE FROM links; DELETE FROM urls; DELETE FROM meta;");
+}
+
+std::vector<std::string> Store::previous_urls() {
+  std::vector<std::string> urls;
+  Statement q(db_, "SELECT url FROM previous_urls ORDER BY url");
+  while (sqlite3_step(q.get()) == SQLITE_ROW) urls.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0)));
+  return urls;
+}
 
 tl::expected<void, std::string> Store::apply(const std::vector<StoreRecord>& batch) {
   if (auto r = exec("BEGIN"); !r) return r;
-  Statement add_url(db_, "INSERT OR IGNORE INTO urls(id, url, kind, discovered_depth) VALUES(?,?,?,?)");
+  Statement add_url(db_, "INSERT OR IGNORE INTO urls(id, url, kind, discovered_depth, via) VALUES(?,?,?,?,?)");
   Statement set_outcome(db_,
                         "UPDATE urls SET state=?2, skip_reason=?3, status=?4, error=?5, content_type=?6, "
                         "content_length=?7, body_bytes=?8, truncated=?9, redirect_to=?10, charset=?11, "
@@ -151,7 +164,7 @@ tl::expected<void, std::string> Store::apply(const std::vector<StoreRecord>& bat
   for (const auto& record : batch) {
     if (const auto* u = std::get_if<UrlRow>(&record)) {
       rc = add_url.bind(1, int64_t{u->id}).bind(2, u->url).bind(3, to_string(u->kind))
-               .bind(4, int64_t{u->discovered_depth}).run();
+               .bind(4, int64_t{u->discovered_depth}).bind(5, u->via).run();
     } else if (const auto* o = std::get_if<OutcomeRow>(&record)) {
       set_outcome.bind(1, int64_t{o->id}).bind(2, o->state);
       o->skip_reason.empty() ? set_outcome.bind_null(3) : set_outcome.bind(3, o->skip_reason);

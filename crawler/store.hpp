@@ -33,6 +33,9 @@ struct UrlRow {
   std::string url;
   UrlKind kind = UrlKind::page;
   int discovered_depth = 0;
+  // How the crawler learned of it: "link" (followed from a page), "sitemap" or "previous-run".
+  // Only links make a URL reachable; the others find evidence the homepage does not link.
+  std::string via = "link";
 };
 
 // The one outcome every URL ends in.
@@ -83,8 +86,10 @@ class Store {
   tl::expected<void, std::string> apply(const std::vector<StoreRecord>& batch);
   std::optional<std::string> meta(const std::string& key);
   tl::expected<void, std::string> set_meta(const std::string& key, const std::string& value);
-  // Wipes a previous crawl's rows (a fresh crawl into the same folder).
+  // Wipes a previous crawl's rows (a fresh crawl into the same folder), keeping the in-site
+  // pages it had found in previous_urls: a page that lost its last link is still evidence.
   tl::expected<void, std::string> reset();
+  std::vector<std::string> previous_urls();
 
   struct KnownUrl {
     UrlId id;

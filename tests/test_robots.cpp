@@ -43,3 +43,24 @@ TEST_CASE("robots.txt: several agents share one group; no matching group allows 
   CHECK(r.allowed("/"));
   CHECK(Robots::allow_all().allowed("/admin/"));
 }
+
+#include "crawler/sitemap.hpp"
+
+TEST_CASE("sitemap.xml: <loc> entries, entities and CDATA; an index lists sitemaps") {
+  auto set = oit::parse_sitemap(
+      "<?xml version=\"1.0\"?><urlset><url><loc> https://a.go.th/?a=1&amp;b=2 </loc></url>"
+      "<url><loc><![CDATA[https://a.go.th/ita/]]></loc><lastmod>2023-01-01</lastmod></url></urlset>");
+  REQUIRE(set.pages.size() == 2);
+  CHECK(set.pages[0] == "https://a.go.th/?a=1&b=2");
+  CHECK(set.pages[1] == "https://a.go.th/ita/");
+  CHECK(set.sitemaps.empty());
+  auto index = oit::parse_sitemap("<sitemapindex><sitemap><loc>https://a.go.th/s1.xml</loc></sitemap></sitemapindex>");
+  CHECK(index.pages.empty());
+  REQUIRE(index.sitemaps.size() == 1);
+}
+
+TEST_CASE("sitemap.xml: an HTML error page or a truncated file yields what it can, never an error") {
+  CHECK(oit::parse_sitemap("<html><body>404</body></html>").pages.empty());
+  CHECK(oit::parse_sitemap("<urlset><url><loc>https://a.go.th/1</loc><url><loc>https://a.go").pages.size() == 1);
+  CHECK(oit::parse_sitemap("<urlset><loc>1</loc><loc>2</loc><loc>3</loc></urlset>", 2).pages.size() == 2);
+}
