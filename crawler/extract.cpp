@@ -206,7 +206,8 @@ class Extractor {
       stack.pop_back();
       const GumboNode* n = f.node;
       if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_CDATA) {
-        if (in_body_text(n)) excerpt_.add(n->v.text.text);
+        // The excerpt is the page's own content: menus and footers repeat on every page.
+        if (f.region == Region::body && in_body_text(n)) excerpt_.add(n->v.text.text);
         continue;
       }
       if (n->type == GUMBO_NODE_WHITESPACE) {

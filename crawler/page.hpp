@@ -28,7 +28,7 @@ struct Link {
 struct PageFacts {
   std::string title;
   std::vector<std::string> headings;  // h1..h3 in document order
-  std::string excerpt;                // visible body text, whitespace collapsed, bounded
+  std::string excerpt;                // visible text outside menus, sidebars and footers; bounded
   std::vector<Link> links;            // in document order, duplicates kept (each is a click)
   bool links_truncated = false;       // more links than the bound; the rest were dropped
   bool nofollow = false;              // <meta name="robots" content="nofollow">

@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev        # JSON reading and writing
   libsqlite3-dev            # crawl state
   libexpected-dev           # tl::expected for errors as values
+  libutf8proc-dev           # Unicode NFC and case folding for matching Thai text
   doctest-dev               # tests
 )
 missing=()

@@ -1,0 +1,104 @@
+#include "reports/report_json.hpp"
+
+#include <cstdio>
+#include <fstream>
+
+namespace oit {
+using nlohmann::json;
+
+namespace {
+
+json candidate_json(const Candidate& c, bool with_signals) {
+  json j = {{"url", c.url},
+            {"kind", to_string(c.kind)},
+            {"title", c.title},
+            {"anchor_text", c.anchor_text},
+            {"confidence", std::round(c.confidence * 100) / 100},
+            {"depth", c.depth ? json(*c.depth) : json(nullptr)},
+            {"status", c.status},
+            {"found_via", c.via},
+            {"assessment", c.assessment}};
+  if (!c.error.empty()) j["error"] = c.error;
+  if (with_signals) {
+    j["path"] = c.path;
+    json signals = json::array();
+    for (const auto& s : c.signals)
+      signals.push_back({{"signal", s.signal}, {"text", s.text}, {"phrase", s.phrase}, {"weight", s.weight}});
+    j["signals"] = signals;
+    j["years"] = c.years;
+  }
+  return j;
+}
+
+}  // namespace
+
+json build_report(const ReportInput& in) {
+  const json& meta = in.graph.meta();
+  json summary = meta.value("summary", json::object());
+  size_t ok = 0;
+  json items = json::array();
+  for (const auto& v : in.verdicts) {
+    const ItemRule& item = *v.item;
+    ok += v.status == Status::ok;
+    const Candidate* best = v.evidence.empty() ? nullptr : &v.evidence.front();
+    json evidence = json::array();
+    for (const auto& e : v.evidence) evidence.push_back(candidate_json(e, false));
+    json candidates = json::array();
+    for (const auto& c : v.candidates) candidates.push_back(candidate_json(c, true));
+    items.push_back({{"id", item.id},
+                     {"code", item.code},
+                     {"group", item.group},
+                     {"name_th", item.name_th},
+                     {"name_en", item.name_en},
+                     {"status", to_string(v.status)},
+                     {"depth", best && best->depth ? json(*best->depth) : json(nullptr)},
+                     {"path", best ? json(best->path) : json::array()},
+                     {"confidence", best ? std::round(best->confidence * 100) / 100 : 0.0},
+                     {"evidence", evidence},
+                     {"reason_th", v.reason_th},
+                     {"reason_en", v.reason_en},
+                     {"fix_th", v.fix_th},
+                     {"fix_en", v.fix_en},
+                     {"candidates", candidates}});
+  }
+  json groups = json::array();
+  for (const auto& g : in.rules.groups) groups.push_back({{"id", g.id}, {"name_th", g.name_th}, {"name_en", g.name_en}});
+  size_t total = in.verdicts.size();
+  double score = total ? std::round(10000.0 * static_cast<double>(ok) / static_cast<double>(total)) / 100 : 0;
+  return {{"schema", "oitcheck.report/1"},
+          {"site", meta.value("homepage", "")},
+          {"rules",
+           {{"id", in.rules.id},
+            {"framework", in.rules.framework},
+            {"year", in.rules.year},
+            {"name_th", in.rules.name_th},
+            {"complete", in.rules.complete},
+            {"note", in.rules.note}}},
+          {"fiscal_year", in.fiscal_year},
+          {"crawl",
+           {{"pages", summary.value("html_pages", 0)},
+            {"documents", summary.value("documents", 0)},
+            {"errors", summary.value("errors", 0)},
+            {"urls_known", summary.value("urls_known", 0)},
+            {"complete", summary.value("complete", false)},
+            {"stop_reason", summary.value("stop_reason", "")},
+            {"limits_hit", summary.value("limits_hit", json::object())},
+            {"seconds", summary.value("seconds", 0.0)}}},
+          {"score", {{"ok", ok}, {"total", total}, {"percent", score}}},
+          {"groups", groups},
+          {"items", items}};
+}
+
+tl::expected<void, std::string> write_report_json(const json& report, const std::string& dir) {
+  std::string path = dir + "/report.json", tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) return tl::unexpected("cannot write " + tmp);
+    out << report.dump(1, ' ', false, json::error_handler_t::replace) << '\n';
+    if (!out.flush()) return tl::unexpected("cannot write " + tmp + " (disk full?)");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return tl::unexpected("cannot replace " + path);
+  return {};
+}
+
+}  // namespace oit

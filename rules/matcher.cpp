@@ -1,0 +1,342 @@
+#include "rules/matcher.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "rules/thai_text.hpp"
+
+namespace oit {
+
+const char* to_string(Status s) {
+  switch (s) {
+    case Status::ok: return "ok";
+    case Status::not_linked: return "not_linked";
+    case Status::broken: return "broken";
+    case Status::stale: return "stale";
+    case Status::missing: return "missing";
+    case Status::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+namespace {
+
+// Signal strengths, strongest first: the words of the link that leads to the candidate, its
+// title and headings, its URL, its body text. A code such as "O15" is only a hint.
+constexpr double kAnchorWeight = 1.0, kTitleWeight = 0.8, kUrlWeight = 0.6, kBodyWeight = 0.35, kCodeWeight = 0.3;
+
+struct Text {
+  std::string written, normal, squashed;
+};
+
+Text make_text(std::string written) {
+  Text t;
+  t.normal = text::normalise(written);
+  t.squashed = text::squash(t.normal);
+  t.written = std::move(written);
+  return t;
+}
+
+std::string percent_decode(std::string_view s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
+      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+      i += 2;
+    } else {
+      out.push_back(s[i] == '+' ? ' ' : s[i]);
+    }
+  }
+  return out;
+}
+
+// Everything the matcher reads of one URL, normalised once.
+struct NodeTexts {
+  std::vector<Text> anchors, titles;  // titles: <title> and h1-h3
+  Text url, body;
+  std::vector<int> codes;
+  std::set<int> years;
+};
+
+NodeTexts texts_of(const UrlNode& n) {
+  NodeTexts t;
+  for (const auto& in : n.inbound)
+    if (!in.anchor_text.empty()) t.anchors.push_back(make_text(in.anchor_text));
+  if (!n.title.empty()) t.titles.push_back(make_text(n.title));
+  for (const auto& h : n.headings) t.titles.push_back(make_text(h));
+  auto scheme = n.url.find("://");
+  t.url = make_text(percent_decode(scheme == std::string::npos ? n.url : n.url.substr(scheme + 3)));
+  t.body = make_text(n.excerpt);
+  std::string labels;
+  for (const auto* group : {&t.anchors, &t.titles})
+    for (const auto& x : *group) labels += x.written + "\n";
+  for (int c : text::item_codes(labels)) t.codes.push_back(c);
+  t.years = text::years_mentioned(labels + t.url.written + "\n" + n.excerpt);
+  return t;
+}
+
+using MatchersOf = const Matchers ItemRule::*;
+
+// For one text and one signal: each item's longest matching phrase. An item whose phrase lies
+// inside a longer phrase of another item that also matched is dropped ("นโยบายหรือแผนการพัฒนา
+// ทรัพยากรบุคคล" inside "การดำเนินการตามนโยบายหรือแผน..."): the more specific item wins.
+void phrase_hits(const Text& t, const RuleSet& rules, MatchersOf which, const char* signal, double weight,
+                 std::vector<std::vector<SignalHit>>& hits) {
+  std::vector<const Matchers::Phrase*> best(rules.items.size(), nullptr);
+  for (size_t i = 0; i < rules.items.size(); ++i) {
+    const Matchers& m = rules.items[i].*which;
+    for (const auto& p : m.phrases)
+      if (t.squashed.find(p.squashed) != std::string::npos && (!best[i] || p.squashed.size() > best[i]->squashed.size()))
+        best[i] = &p;
+    if (!best[i])
+      for (const auto& pat : m.patterns)
+        if (std::regex_search(t.normal, pat.regex)) {
+          hits[i].push_back({signal, t.written, pat.written, weight});
+          break;
+        }
+  }
+  for (size_t i = 0; i < best.size(); ++i) {
+    if (!best[i]) continue;
+    bool dominated = false;
+    for (size_t j = 0; j < best.size() && !dominated; ++j)
+      dominated = j != i && best[j] && best[j]->squashed.size() > best[i]->squashed.size() &&
+                  best[j]->squashed.find(best[i]->squashed) != std::string::npos;
+    if (!dominated) hits[i].push_back({signal, t.written, best[i]->written, weight});
+  }
+}
+
+bool excluded(const ItemRule& item, const NodeTexts& t, std::string& by) {
+  for (const auto& ex : item.exclude)
+    for (const auto* group : {&t.anchors, &t.titles})
+      for (const auto& x : *group)
+        if (x.squashed.find(ex.squashed) != std::string::npos) {
+          by = ex.written;
+          return true;
+        }
+  return false;
+}
+
+// A 200 answer that is really an error page: soft 404s, login walls, Drive "request access".
+bool soft_error(const UrlNode& n) {
+  static const char* markers[] = {"404", "notfound", "ไม่พบหน้า", "ไม่พบไฟล์", "ไม่พบข้อมูลที่ต้องการ",
+                                  "youneedaccess", "requestaccess", "ขอสิทธิ์เข้าถึง", "คุณต้องมีสิทธิ์เข้าถึง",
+                                  "accessdenied", "signin-googleaccounts"};
+  std::string title = text::squash(n.title);
+  for (const auto& h : n.headings) title += "|" + text::squash(h);
+  for (const char* m : markers)
+    if (title.find(m) != std::string::npos) return true;
+  return false;
+}
+
+std::optional<EvidenceKind> kind_of(const UrlNode& n) {
+  if (n.kind == "external") return EvidenceKind::external;
+  if (n.kind != "page" || n.state != "done" || !n.redirect_to.empty()) return std::nullopt;
+  return n.is_html() ? EvidenceKind::page : EvidenceKind::document;
+}
+
+double combine(const std::vector<SignalHit>& hits) {
+  // Independent signals: 1 - product of (1 - weight), one hit per signal kind.
+  std::set<std::string> seen;
+  double miss = 1;
+  for (const auto& h : hits)
+    if (seen.insert(h.signal).second) miss *= 1 - h.weight;
+  return std::min(0.99, 1 - miss);
+}
+
+bool answers(const UrlNode& n) {
+  if (n.kind == "external" && n.state == "skipped") return true;  // not requested: taken on trust
+  return n.status >= 200 && n.status < 300 && !soft_error(n);
+}
+
+std::string failure_of(const UrlNode& n) {
+  if (!n.error.empty()) return n.error;
+  if (n.status >= 300) return "HTTP " + std::to_string(n.status);
+  if (soft_error(n)) return "an error page (\"" + n.title + "\") answered with HTTP 200";
+  return "no answer";
+}
+
+std::string years_text(const std::set<int>& years) {
+  std::string s;
+  for (int y : years) s += (s.empty() ? "" : ", ") + std::to_string(y);
+  return s.empty() ? "-" : s;
+}
+
+struct ItemContext {
+  const ItemRule& item;
+  int max_clicks;
+  std::set<int> required_years;
+};
+
+void explain(Verdict& v, const ItemContext& ctx, int fiscal_year, const CrawlCompleteness& crawl) {
+  const ItemRule& item = *v.item;
+  const Candidate* best = v.evidence.empty() ? nullptr : &v.evidence.front();
+  std::string clicks = std::to_string(ctx.max_clicks);
+  switch (v.status) {
+    case Status::ok:
+      v.reason_th = "พบ " + best->url + " ลึก " + std::to_string(best->depth.value_or(0)) + " คลิกจากหน้าแรก" +
+                    (best->anchor_text.empty() ? "" : " (ลิงก์ \"" + best->anchor_text + "\")");
+      v.reason_en = "Found " + best->url + ", " + std::to_string(best->depth.value_or(0)) +
+                    " clicks from the main page" + (best->anchor_text.empty() ? "" : " (link \"" + best->anchor_text + "\")");
+      break;
+    case Status::not_linked: {
+      bool deep = best->depth.has_value();
+      std::string where_th = deep ? "อยู่ลึก " + std::to_string(*best->depth) + " คลิก เกินกว่า " + clicks + " คลิกที่กำหนด"
+                                  : "ไม่มีลิงก์จากหน้าแรก" + std::string(best->via == "sitemap" ? " (พบจาก sitemap.xml)" : "");
+      std::string where_en = deep ? "it is " + std::to_string(*best->depth) + " clicks deep, more than the " + clicks + " allowed"
+                                  : "no link from the main page leads to it" +
+                                        std::string(best->via == "sitemap" ? " (found through sitemap.xml)" : "");
+      v.reason_th = "พบข้อมูลที่ " + best->url + " แต่" + where_th + ": ผู้ประเมินจะให้ 0 คะแนน (ลิงก์ไม่ได้แสดงจากหน้าเว็บไซต์หลักของหน่วยงาน)";
+      v.reason_en = "The evidence exists at " + best->url + " but " + where_en + ": assessors score this 0";
+      v.fix_th = "เพิ่มลิงก์ \"" + item.name_th + "\" ไปยัง " + best->url +
+                 " ในเมนูหรือหน้ารวม ITA/OIT ที่ลิงก์จากหน้าแรก (ไม่เกิน " + clicks + " คลิก)";
+      v.fix_en = "Add a link \"" + item.name_th + "\" to " + best->url +
+                 " in the ITA/OIT menu of the main page, or on an ITA page the main page links to (at most " + clicks + " clicks)";
+      break;
+    }
+    case Status::broken: {
+      std::string from = best->path.size() >= 2 ? best->path[best->path.size() - 2] : "";
+      v.reason_th = "ลิงก์จากหน้าแรกไปยัง " + best->url + " ใช้งานไม่ได้ (" + best->assessment + ")";
+      v.reason_en = "The main page's link path leads to " + best->url + ", which fails (" + best->assessment + ")";
+      v.fix_th = "แก้ลิงก์" + (from.empty() ? std::string() : "ในหน้า " + from) + " ให้ชี้ไปยังเอกสารที่เปิดได้ หรืออัปโหลดเอกสารใหม่";
+      v.fix_en = "Fix the link" + (from.empty() ? std::string() : " on " + from) +
+                 " so it opens the document (or upload the document again)";
+      break;
+    }
+    case Status::stale:
+      v.reason_th = "หลักฐานที่ลิงก์จากหน้าแรก (" + best->url + ") ไม่ใช่ของปีงบประมาณ " + std::to_string(fiscal_year) +
+                    " (ปีที่พบ: " + years_text(best->years) + ")";
+      v.reason_en = "The linked evidence (" + best->url + ") is not for fiscal year " + std::to_string(fiscal_year) +
+                    " (years found: " + years_text(best->years) + ")";
+      v.fix_th = "เผยแพร่ " + item.name_th + " ของปีงบประมาณ " + std::to_string(fiscal_year) + " และให้ลิงก์ชี้ไปยังฉบับนั้น";
+      v.fix_en = "Publish the fiscal year " + std::to_string(fiscal_year) + " edition and point the link at it";
+      break;
+    case Status::missing:
+      v.reason_th = "ไม่พบข้อมูลนี้ในเว็บไซต์";
+      v.reason_en = "Nothing on the site matches this item";
+      v.fix_th = "จัดทำ " + item.name_th + " เผยแพร่บนเว็บไซต์ แล้วลิงก์จากเมนู ITA/OIT ที่หน้าแรก";
+      v.fix_en = "Publish this item on the site and link it from the ITA/OIT menu of the main page";
+      break;
+    case Status::unknown:
+      v.reason_th = "การตรวจเว็บไซต์ยังไม่ครบ (" + crawl.reason + ") จึงยังสรุปไม่ได้ว่าขาดหรือไม่ได้ลิงก์";
+      v.reason_en = "The crawl did not see the whole site (" + crawl.reason + "), so this cannot be judged";
+      v.fix_th = "ตรวจใหม่ด้วย --resume หรือเพิ่ม --max-pages / --time-budget";
+      v.fix_en = "Run again with --resume, or raise --max-pages / --time-budget";
+      break;
+  }
+}
+
+}  // namespace
+
+std::vector<Verdict> check_items(const RuleSet& rules, const EvidenceGraph& graph, const CheckOptions& options,
+                                 const CrawlCompleteness& crawl) {
+  // hits[item][node] for every node that any item matched.
+  std::vector<std::vector<Candidate>> per_item(rules.items.size());
+  for (const UrlNode& n : graph.nodes()) {
+    auto kind = kind_of(n);
+    if (!kind) continue;
+    NodeTexts t = texts_of(n);
+    std::vector<std::vector<SignalHit>> hits(rules.items.size());
+    for (const auto& a : t.anchors) phrase_hits(a, rules, &ItemRule::anchor, "anchor", kAnchorWeight, hits);
+    for (const auto& x : t.titles) phrase_hits(x, rules, &ItemRule::title, "title", kTitleWeight, hits);
+    phrase_hits(t.url, rules, &ItemRule::url, "url", kUrlWeight, hits);
+    phrase_hits(t.body, rules, &ItemRule::body, "body", kBodyWeight, hits);
+    for (size_t i = 0; i < rules.items.size(); ++i) {
+      const ItemRule& item = rules.items[i];
+      if (hits[i].empty()) continue;
+      if (item.code_number && std::count(t.codes.begin(), t.codes.end(), item.code_number))
+        hits[i].push_back({"code", item.code, item.code, kCodeWeight});
+      Candidate c;
+      c.url = n.url;
+      c.kind = *kind;
+      c.title = n.title;
+      c.via = n.via;
+      c.depth = n.click_depth;
+      c.path = graph.path_to(n.id);
+      c.anchor_text = graph.anchor_on_path(n.id);
+      c.status = n.status;
+      c.error = n.error;
+      c.years = t.years;
+      c.confidence = combine(hits[i]);
+      c.signals = std::move(hits[i]);
+      std::string by;
+      if (excluded(item, t, by)) {
+        c.confidence = 0;
+        c.assessment = "ruled out by the phrase \"" + by + "\"";
+      } else if (!item.evidence.count(*kind)) {
+        c.confidence = 0;
+        c.assessment = std::string("a ") + to_string(*kind) + ", which this item does not accept";
+      } else if (!answers(n)) {
+        c.assessment = failure_of(n);
+      }
+      per_item[i].push_back(std::move(c));
+    }
+  }
+
+  std::vector<Verdict> verdicts;
+  for (size_t i = 0; i < rules.items.size(); ++i) {
+    const ItemRule& item = rules.items[i];
+    ItemContext ctx{item, options.max_clicks.value_or(item.max_clicks), {}};
+    if (item.year != YearRule::any) ctx.required_years.insert(options.fiscal_year);
+    if (item.year == YearRule::current_or_previous) ctx.required_years.insert(options.fiscal_year - 1);
+
+    Verdict v;
+    v.item = &item;
+    auto& cands = per_item[i];
+    std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
+      if (a.confidence != b.confidence) return a.confidence > b.confidence;
+      if (a.depth.has_value() != b.depth.has_value()) return a.depth.has_value();
+      if (a.depth && b.depth && *a.depth != *b.depth) return *a.depth < *b.depth;
+      return a.url < b.url;
+    });
+    std::vector<Candidate*> reachable_good, reachable_stale, reachable_failing, unreachable;
+    for (auto& c : cands) {
+      if (c.confidence < options.min_confidence) {
+        if (c.assessment.empty()) c.assessment = "too weak a match";
+        continue;
+      }
+      bool reachable = c.depth && *c.depth <= ctx.max_clicks;
+      bool year_ok = ctx.required_years.empty() ||
+                     std::any_of(ctx.required_years.begin(), ctx.required_years.end(),
+                                 [&](int y) { return c.years.count(y) > 0; });
+      if (!reachable) {
+        c.assessment = c.depth ? std::to_string(*c.depth) + " clicks deep (more than " + std::to_string(ctx.max_clicks) + ")"
+                               : "no link path from the main page";
+        unreachable.push_back(&c);
+      } else if (!c.assessment.empty()) {
+        reachable_failing.push_back(&c);
+      } else if (!year_ok) {
+        c.assessment = "reachable, but not for fiscal year " + years_text(ctx.required_years);
+        reachable_stale.push_back(&c);
+      } else {
+        c.assessment = "reachable";
+        reachable_good.push_back(&c);
+      }
+    }
+    auto pick = [&](const std::vector<Candidate*>& from) {
+      for (size_t k = 0; k < from.size() && k < 3; ++k) v.evidence.push_back(*from[k]);
+    };
+    if (!reachable_good.empty()) {
+      v.status = Status::ok;
+      pick(reachable_good);
+    } else if (!reachable_stale.empty()) {
+      v.status = Status::stale;
+      pick(reachable_stale);
+    } else if (!reachable_failing.empty()) {
+      v.status = Status::broken;
+      pick(reachable_failing);
+    } else if (!unreachable.empty()) {
+      v.status = crawl.complete ? Status::not_linked : Status::unknown;
+      pick(unreachable);
+    } else {
+      v.status = crawl.complete ? Status::missing : Status::unknown;
+    }
+    explain(v, ctx, options.fiscal_year, crawl);
+    if (cands.size() > 10) cands.resize(10);
+    v.candidates = std::move(cands);
+    verdicts.push_back(std::move(v));
+  }
+  return verdicts;
+}
+
+}  // namespace oit

@@ -1,0 +1,315 @@
+#include "rules/ruleset.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "rules/thai_text.hpp"
+
+namespace oit {
+using nlohmann::json;
+
+const char* to_string(EvidenceKind k) {
+  switch (k) {
+    case EvidenceKind::page: return "page";
+    case EvidenceKind::document: return "document";
+    case EvidenceKind::external: return "external";
+  }
+  return "page";
+}
+
+const char* to_string(YearRule r) {
+  switch (r) {
+    case YearRule::any: return "any";
+    case YearRule::current: return "current";
+    case YearRule::current_or_previous: return "current_or_previous";
+  }
+  return "any";
+}
+
+std::string RuleError::message() const {
+  return file + ": " + (pointer.empty() ? "/" : pointer) + ": expected " + expected + ", found " + found;
+}
+
+namespace {
+
+std::string describe(const json& v) {
+  switch (v.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return v.get<bool>() ? "true" : "false";
+    case json::value_t::string: {
+      std::string s = v.get<std::string>();
+      return s.empty() ? "an empty string" : "\"" + (s.size() > 60 ? s.substr(0, 60) + "..." : s) + "\"";
+    }
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    default: return "the number " + v.dump();
+  }
+}
+
+// Walks the document, collecting every problem with its JSON pointer.
+class Reader {
+ public:
+  explicit Reader(std::string file) : file_(std::move(file)) {}
+  std::vector<RuleError> errors;
+
+  void fail(const std::string& ptr, const std::string& expected, const std::string& found) {
+    errors.push_back({file_, ptr, expected, found});
+  }
+
+  // Keys not in `known` are typos more often than not: report them.
+  void only_keys(const json& obj, const std::string& ptr, std::initializer_list<const char*> known) {
+    for (auto& [key, value] : obj.items()) {
+      bool ok = false;
+      for (const char* k : known) ok = ok || key == k;
+      if (!ok) {
+        std::string list;
+        for (const char* k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+        fail(ptr + "/" + key, "one of the keys " + list, "an unknown key \"" + key + "\"");
+      }
+    }
+  }
+
+  std::string string(const json& obj, const std::string& ptr, const char* key, bool required) {
+    if (!obj.contains(key)) {
+      if (required) fail(ptr + "/" + key, "a non-empty string", "nothing (the key is missing)");
+      return "";
+    }
+    const json& v = obj[key];
+    if (!v.is_string() || v.get<std::string>().empty()) {
+      fail(ptr + "/" + key, "a non-empty string", describe(v));
+      return "";
+    }
+    return v.get<std::string>();
+  }
+
+  int integer(const json& obj, const std::string& ptr, const char* key, int lo, int hi, int fallback, bool required) {
+    if (!obj.contains(key)) {
+      if (required) fail(ptr + "/" + key, "an integer from " + std::to_string(lo) + " to " + std::to_string(hi),
+                         "nothing (the key is missing)");
+      return fallback;
+    }
+    const json& v = obj[key];
+    if (!v.is_number_integer() || v.get<long>() < lo || v.get<long>() > hi) {
+      fail(ptr + "/" + key, "an integer from " + std::to_string(lo) + " to " + std::to_string(hi), describe(v));
+      return fallback;
+    }
+    return v.get<int>();
+  }
+
+  std::vector<std::string> strings(const json& obj, const std::string& ptr, const char* key) {
+    std::vector<std::string> out;
+    if (!obj.contains(key)) return out;
+    const json& v = obj[key];
+    if (!v.is_array()) {
+      fail(ptr + "/" + key, "an array of strings", describe(v));
+      return out;
+    }
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (!v[i].is_string() || v[i].get<std::string>().empty())
+        fail(ptr + "/" + key + "/" + std::to_string(i), "a non-empty string", describe(v[i]));
+      else
+        out.push_back(v[i].get<std::string>());
+    }
+    return out;
+  }
+
+  Matchers matchers(const std::vector<std::string>& entries, const std::string& ptr) {
+    Matchers m;
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const std::string& e = entries[i];
+      if (e.rfind("re:", 0) == 0) {
+        try {
+          m.patterns.push_back({e, std::regex(e.substr(3), std::regex::ECMAScript | std::regex::icase)});
+        } catch (const std::regex_error& err) {
+          fail(ptr + "/" + std::to_string(i), "a valid regular expression after \"re:\"",
+               "\"" + e + "\" (" + err.what() + ")");
+        }
+      } else {
+        std::string squashed = text::squash(e);
+        if (squashed.empty()) fail(ptr + "/" + std::to_string(i), "a phrase with letters", describe(json(e)));
+        else m.phrases.push_back({e, squashed});
+      }
+    }
+    return m;
+  }
+
+  std::set<EvidenceKind> evidence(const json& obj, const std::string& ptr, std::set<EvidenceKind> fallback) {
+    if (!obj.contains("evidence")) return fallback;
+    std::set<EvidenceKind> kinds;
+    const json& v = obj["evidence"];
+    if (!v.is_array() || v.empty()) {
+      fail(ptr + "/evidence", "a non-empty array of \"page\", \"document\", \"external\"", describe(v));
+      return fallback;
+    }
+    for (size_t i = 0; i < v.size(); ++i) {
+      std::string s = v[i].is_string() ? v[i].get<std::string>() : "";
+      if (s == "page") kinds.insert(EvidenceKind::page);
+      else if (s == "document") kinds.insert(EvidenceKind::document);
+      else if (s == "external") kinds.insert(EvidenceKind::external);
+      else fail(ptr + "/evidence/" + std::to_string(i), "\"page\", \"document\" or \"external\"", describe(v[i]));
+    }
+    return kinds;
+  }
+
+  YearRule year_rule(const json& obj, const std::string& ptr, YearRule fallback) {
+    if (!obj.contains("year")) return fallback;
+    const json& v = obj["year"];
+    std::string s = v.is_string() ? v.get<std::string>() : "";
+    if (s == "any") return YearRule::any;
+    if (s == "current") return YearRule::current;
+    if (s == "current_or_previous") return YearRule::current_or_previous;
+    fail(ptr + "/year", "\"any\", \"current\" or \"current_or_previous\"", describe(v));
+    return fallback;
+  }
+
+ private:
+  std::string file_;
+};
+
+int code_number_of(const std::string& code) {
+  auto codes = text::item_codes(code);
+  return codes.empty() ? 0 : codes.front();
+}
+
+}  // namespace
+
+tl::expected<RuleSet, std::vector<RuleError>> load_rule_set(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return tl::unexpected(std::vector<RuleError>{{path, "", "a readable rule file", "no such file"}});
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  json doc;
+  try {
+    doc = json::parse(buffer.str());
+  } catch (const json::parse_error& e) {
+    return tl::unexpected(std::vector<RuleError>{{path, "", "valid JSON", std::string("a syntax error: ") + e.what()}});
+  }
+  Reader r(path);
+  RuleSet set;
+  set.file = path;
+  if (!doc.is_object()) {
+    r.fail("", "a JSON object", describe(doc));
+    return tl::unexpected(r.errors);
+  }
+  r.only_keys(doc, "", {"schema", "id", "framework", "year", "name_th", "name_en", "complete", "note", "sources",
+                        "defaults", "groups", "items"});
+  if (doc.value("schema", "") != "oitcheck.rules/1")
+    r.fail("/schema", "\"oitcheck.rules/1\"", doc.contains("schema") ? describe(doc["schema"]) : "nothing");
+  set.id = r.string(doc, "", "id", true);
+  set.framework = r.string(doc, "", "framework", true);
+  set.name_th = r.string(doc, "", "name_th", true);
+  set.name_en = r.string(doc, "", "name_en", false);
+  set.note = r.string(doc, "", "note", false);
+  set.year = r.integer(doc, "", "year", 2500, 2700, 0, true);
+  if (doc.contains("complete") && !doc["complete"].is_boolean())
+    r.fail("/complete", "true or false", describe(doc["complete"]));
+  set.complete = doc.value("complete", true);
+  if (!set.complete && set.note.empty())
+    r.fail("/note", "a note saying what the incomplete list lacks", "nothing");
+  r.strings(doc, "", "sources");
+
+  int default_clicks = 3;
+  std::set<EvidenceKind> default_evidence = {EvidenceKind::page, EvidenceKind::document, EvidenceKind::external};
+  YearRule default_year = YearRule::any;
+  if (doc.contains("defaults")) {
+    const json& d = doc["defaults"];
+    if (!d.is_object()) {
+      r.fail("/defaults", "an object", describe(d));
+    } else {
+      r.only_keys(d, "/defaults", {"max_clicks", "evidence", "year"});
+      default_clicks = r.integer(d, "/defaults", "max_clicks", 1, 20, 3, false);
+      default_evidence = r.evidence(d, "/defaults", default_evidence);
+      default_year = r.year_rule(d, "/defaults", default_year);
+    }
+  }
+
+  std::set<std::string> group_ids;
+  if (doc.contains("groups")) {
+    const json& groups = doc["groups"];
+    if (!groups.is_array()) r.fail("/groups", "an array", describe(groups));
+    for (size_t i = 0; groups.is_array() && i < groups.size(); ++i) {
+      std::string ptr = "/groups/" + std::to_string(i);
+      if (!groups[i].is_object()) {
+        r.fail(ptr, "an object", describe(groups[i]));
+        continue;
+      }
+      r.only_keys(groups[i], ptr, {"id", "name_th", "name_en"});
+      RuleGroup g{r.string(groups[i], ptr, "id", true), r.string(groups[i], ptr, "name_th", true),
+                  r.string(groups[i], ptr, "name_en", false)};
+      if (!group_ids.insert(g.id).second) r.fail(ptr + "/id", "a group id not used before", describe(json(g.id)));
+      set.groups.push_back(g);
+    }
+  }
+
+  if (!doc.contains("items") || !doc["items"].is_array() || doc["items"].empty()) {
+    r.fail("/items", "a non-empty array of items", doc.contains("items") ? describe(doc["items"]) : "nothing");
+    return tl::unexpected(r.errors);
+  }
+  std::set<std::string> item_ids;
+  const json& items = doc["items"];
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string ptr = "/items/" + std::to_string(i);
+    const json& it = items[i];
+    if (!it.is_object()) {
+      r.fail(ptr, "an object", describe(it));
+      continue;
+    }
+    r.only_keys(it, ptr, {"id", "code", "group", "name_th", "name_en", "match", "exclude", "evidence",
+                          "max_clicks", "year", "note"});
+    ItemRule item;
+    item.id = r.string(it, ptr, "id", true);
+    if (!item.id.empty() && !item_ids.insert(item.id).second)
+      r.fail(ptr + "/id", "an item id not used before", describe(it["id"]));
+    item.code = r.string(it, ptr, "code", false);
+    item.code_number = code_number_of(item.code);
+    item.group = r.string(it, ptr, "group", true);
+    if (!item.group.empty() && !group_ids.count(item.group))
+      r.fail(ptr + "/group", "the id of a group listed in /groups", describe(it["group"]));
+    item.name_th = r.string(it, ptr, "name_th", true);
+    item.name_en = r.string(it, ptr, "name_en", false);
+    item.max_clicks = r.integer(it, ptr, "max_clicks", 1, 20, default_clicks, false);
+    item.evidence = r.evidence(it, ptr, default_evidence);
+    item.year = r.year_rule(it, ptr, default_year);
+    for (const auto& e : r.strings(it, ptr, "exclude")) item.exclude.push_back({e, text::squash(e)});
+    if (!it.contains("match") || !it["match"].is_object()) {
+      r.fail(ptr + "/match", "an object with phrases", it.contains("match") ? describe(it["match"]) : "nothing");
+      continue;
+    }
+    const json& m = it["match"];
+    std::string mptr = ptr + "/match";
+    r.only_keys(m, mptr, {"phrases", "anchor", "title", "url", "body"});
+    // "phrases" apply to every signal; the other lists to one signal each.
+    auto shared = r.strings(m, mptr, "phrases");
+    auto with_shared = [&](const char* key) {
+      auto own = r.strings(m, mptr, key);
+      std::vector<std::string> all = shared;
+      all.insert(all.end(), own.begin(), own.end());
+      return all;
+    };
+    item.anchor = r.matchers(with_shared("anchor"), mptr + "/anchor");
+    item.title = r.matchers(with_shared("title"), mptr + "/title");
+    item.url = r.matchers(with_shared("url"), mptr + "/url");
+    item.body = r.matchers(with_shared("body"), mptr + "/body");
+    if (item.anchor.empty() && item.title.empty() && item.url.empty() && item.body.empty())
+      r.fail(mptr, "at least one phrase or pattern", "none");
+    set.items.push_back(std::move(item));
+  }
+  if (!r.errors.empty()) return tl::unexpected(r.errors);
+  return set;
+}
+
+std::string rules_dir() {
+  if (const char* env = std::getenv("OITCHECK_RULES_DIR"); env && *env) return env;
+  return OITCHECK_RULES_DIR;
+}
+
+std::string rule_set_path(const std::string& name_or_file) {
+  bool is_path = name_or_file.find('/') != std::string::npos ||
+                 (name_or_file.size() > 5 && name_or_file.substr(name_or_file.size() - 5) == ".json");
+  return is_path ? name_or_file : rules_dir() + "/" + name_or_file + ".json";
+}
+
+}  // namespace oit

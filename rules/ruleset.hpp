@@ -1,0 +1,78 @@
+// OIT rule sets: the items an agency must publish and what counts as evidence for each, read
+// from JSON files (rules/*.json, format in rules/README.md). Loading validates everything and
+// reports every error with its place; nothing about items is in C++.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace oit {
+
+enum class EvidenceKind { page, document, external };
+const char* to_string(EvidenceKind k);
+
+// Which fiscal year the evidence must be about.
+enum class YearRule { any, current, current_or_previous };
+const char* to_string(YearRule r);
+
+// Phrases (compared squashed: normalised, no whitespace) and regular expressions (prefix "re:"
+// in the file; run on the normalised text) for one signal.
+struct Matchers {
+  struct Phrase {
+    std::string written;  // as in the file, for explanations
+    std::string squashed;
+  };
+  struct Pattern {
+    std::string written;
+    std::regex regex;
+  };
+  std::vector<Phrase> phrases;
+  std::vector<Pattern> patterns;
+  bool empty() const { return phrases.empty() && patterns.empty(); }
+};
+
+struct ItemRule {
+  std::string id, code, group, name_th, name_en;
+  int code_number = 0;  // 15 for "O15"; 0 when the code has no number
+  Matchers anchor, title, url, body;
+  std::vector<Matchers::Phrase> exclude;
+  std::set<EvidenceKind> evidence;
+  int max_clicks = 3;
+  YearRule year = YearRule::any;
+};
+
+struct RuleGroup {
+  std::string id, name_th, name_en;
+};
+
+struct RuleSet {
+  std::string file;
+  std::string id, framework, name_th, name_en;
+  int year = 0;            // Buddhist-era year of the assessment
+  bool complete = true;    // false: the list is known to be partial (say so in every report)
+  std::string note;
+  std::vector<RuleGroup> groups;
+  std::vector<ItemRule> items;
+};
+
+struct RuleError {
+  std::string file, pointer, expected, found;
+  std::string message() const;  // "FILE: POINTER: expected X, found Y"
+};
+
+// Loads and validates a rule file. All errors are returned, not only the first.
+tl::expected<RuleSet, std::vector<RuleError>> load_rule_set(const std::string& path);
+
+// A rule set named like "ita-2566" is looked up in the shipped rules folder; anything with a
+// '/' or ending in ".json" is a path.
+std::string rule_set_path(const std::string& name_or_file);
+// Where the shipped rule sets live (OITCHECK_RULES_DIR overrides the built-in folder).
+std::string rules_dir();
+
+}  // namespace oit

@@ -1,0 +1,146 @@
+// The checklist engine end to end: fixture site -> crawl -> ita-2566 -> one verdict per item.
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "reports/checklist.hpp"
+#include "tests/support.hpp"
+
+using namespace oit;
+using namespace oit::testing;
+using nlohmann::json;
+
+namespace {
+
+RuleSet ita_2566() {
+  auto rules = load_rule_set(rule_set_path("ita-2566"));
+  REQUIRE_MESSAGE(rules.has_value(), "ita-2566 must load");
+  return std::move(*rules);
+}
+
+// Crawls a fixture site and checks it against ita-2566 for fiscal year 2566.
+std::map<std::string, json> verdicts_for(const std::string& site, const TempDir& out,
+                                         std::function<void(CrawlOptions&)> adjust = {}) {
+  FixtureServer server(fixture(site));
+  server.start();
+  CrawlOptions o = test_options("http://127.0.0.1:" + std::to_string(server.port()) + "/", out.path());
+  if (adjust) adjust(o);
+  REQUIRE(run_crawl(o).has_value());
+  CheckOptions check;
+  check.fiscal_year = 2566;
+  auto result = run_checklist(out.path(), ita_2566(), check);
+  REQUIRE_MESSAGE(result.has_value(), (result ? "" : result.error()));
+  std::map<std::string, json> by_id;
+  for (const auto& item : result->report["items"]) by_id[item["id"].get<std::string>()] = item;
+  return by_id;
+}
+
+std::string path_of(const std::string& url) { return url.substr(url.find('/', 8)); }
+
+}  // namespace
+
+TEST_CASE("every shipped rule file loads and validates") {
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(rules_dir())) {
+    if (entry.path().extension() != ".json") continue;
+    ++files;
+    auto rules = load_rule_set(entry.path().string());
+    std::string errors;
+    if (!rules)
+      for (const auto& e : rules.error()) errors += e.message() + "\n";
+    CHECK_MESSAGE(rules.has_value(), errors);
+    if (rules) CHECK_MESSAGE((rules->complete || !rules->note.empty()), entry.path());
+  }
+  CHECK(files >= 1);
+  auto ita = ita_2566();
+  CHECK(ita.items.size() == 43);
+  CHECK(ita.items.front().id == "1");
+  CHECK(ita.items.back().code == "O43");
+}
+
+TEST_CASE("seed office: the committee's verdicts are reproduced, 17 ok and 26 not linked") {
+  TempDir out;
+  auto v = verdicts_for("seed-office", out);
+  std::ifstream in(fixture("seed-office/_site.json"));
+  const json design = json::parse(in);
+  size_t ok = 0, not_linked = 0;
+  for (const auto& item : design["items"]) {
+    std::string id = std::to_string(item["id"].get<int>());
+    std::string evidence = item["evidence"];
+    const json& verdict = v.at(id);
+    CAPTURE(id);
+    REQUIRE_FALSE(verdict["evidence"].empty());
+    std::string found = verdict["evidence"][0]["url"];
+    CHECK((evidence.rfind("http", 0) == 0 ? found : path_of(found)) == evidence);
+    if (item["linked_from_homepage"].get<bool>()) {
+      CHECK(verdict["status"] == "ok");
+      ok += verdict["status"] == "ok";
+    } else {
+      CHECK(verdict["status"] == "not_linked");
+      CHECK(verdict["path"].empty());
+      CHECK(verdict["evidence"][0]["found_via"] == "sitemap");
+      CHECK(verdict["fix_th"].get<std::string>().find(found) != std::string::npos);
+      not_linked += verdict["status"] == "not_linked";
+    }
+  }
+  CHECK(ok == 17);
+  CHECK(not_linked == 26);
+  // The report is the contract: schema, score as the assessors compute it.
+  std::ifstream report_file(out / "report.json");
+  const json report = json::parse(report_file);
+  CHECK(report["schema"] == "oitcheck.report/1");
+  CHECK(report["score"]["percent"] == 39.53);
+  CHECK(report["rules"]["id"] == "ita-2566");
+  CHECK(report["items"].size() == 43);
+}
+
+TEST_CASE("seed office after the fix (an ITA menu on the homepage): all 43 ok") {
+  TempDir out;
+  auto v = verdicts_for("seed-office-fixed", out);
+  for (const auto& [id, verdict] : v) {
+    CAPTURE(id);
+    CHECK(verdict["status"] == "ok");
+    CHECK(verdict["depth"].get<int>() <= 3);
+  }
+  CHECK(v.at("15")["path"].size() == 3);  // homepage > ITA page > item page
+}
+
+TEST_CASE("verdict kinds: ok through Drive, broken, soft 404, stale, too deep, missing") {
+  TempDir out;
+  auto v = verdicts_for("verdict-kinds", out);
+  CHECK(v.at("1")["status"] == "ok");  // a Google Drive link in the menu
+  CHECK(v.at("1")["evidence"][0]["kind"] == "external");
+  CHECK(v.at("2")["status"] == "broken");  // menu link answers 404
+  CHECK(v.at("2")["reason_en"].get<std::string>().find("HTTP 404") != std::string::npos);
+  CHECK(v.at("3")["status"] == "broken");  // 200 but "ไม่พบหน้าที่ต้องการ"
+  CHECK(v.at("5")["status"] == "ok");      // a TIS-620 page
+  CHECK(v.at("10")["status"] == "not_linked");  // four clicks deep
+  CHECK(v.at("10")["depth"] == 4);
+  CHECK(v.at("11")["status"] == "stale");  // only the 2565 plan
+  CHECK(v.at("11")["reason_en"].get<std::string>().find("2565") != std::string::npos);
+  CHECK(v.at("19")["status"] == "ok");
+  CHECK(v.at("43")["status"] == "missing");
+  CHECK(v.at("43")["evidence"].empty());
+}
+
+TEST_CASE("an incomplete crawl never says missing or not linked: it says unknown") {
+  TempDir out;
+  auto v = verdicts_for("verdict-kinds", out, [](CrawlOptions& o) { o.frontier.max_pages = 4; });
+  CHECK(v.at("43")["status"] == "unknown");
+  CHECK(v.at("10")["status"] == "unknown");
+  CHECK(v.at("43")["reason_en"].get<std::string>().find("--max-pages reached") != std::string::npos);
+}
+
+TEST_CASE("the allowed number of clicks can be raised for every item") {
+  TempDir out;
+  FixtureServer server(fixture("verdict-kinds"));
+  server.start();
+  REQUIRE(run_crawl(test_options("http://127.0.0.1:" + std::to_string(server.port()) + "/", out.path())));
+  CheckOptions check;
+  check.fiscal_year = 2566;
+  check.max_clicks = 4;
+  auto result = run_checklist(out.path(), ita_2566(), check);
+  REQUIRE(result);
+  CHECK(result->report["items"][9]["status"] == "ok");
+}
