@@ -6,14 +6,12 @@
 #include <cctype>
 #include <cerrno>
 
+#include "crawler/strings.hpp"
+
 namespace oit::charset {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using strings::lower;
 
 // Map the names pages use to names glibc iconv knows. TIS-620 and ISO-8859-11 are read as
 // windows-874, their superset, as browsers do (WHATWG Encoding Standard).

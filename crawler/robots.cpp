@@ -4,20 +4,13 @@
 #include <cctype>
 #include <charconv>
 
+#include "crawler/strings.hpp"
+
 namespace oit {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
+using strings::lower;
+using strings::trim;
 
 // RFC 9309 matching: '*' matches any run of characters, a final '$' anchors the end.
 bool matches(std::string_view pattern, std::string_view path) {

@@ -1,15 +1,11 @@
 #include "crawler/sitemap.hpp"
 
-#include <cctype>
+#include "crawler/strings.hpp"
 
 namespace oit {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
+using strings::trim;
 
 // The five predefined XML entities and CDATA wrappers are all a <loc> carries in practice.
 std::string decode_xml_text(std::string_view s) {

@@ -2,7 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crawler/sql.hpp"
+
 namespace oit {
+using sql::Statement;
 
 const char* to_string(UrlKind k) {
   switch (k) {
@@ -58,47 +61,6 @@ CREATE INDEX IF NOT EXISTS links_src ON links(src);
 CREATE TABLE IF NOT EXISTS previous_urls(url TEXT PRIMARY KEY);
 )SQL";
 
-// A prepared statement that resets itself after each use.
-class Statement {
- public:
-  Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-  Statement& bind(int i, const std::string& s) {
-    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
-    return *this;
-  }
-  Statement& bind(int i, const char* s) {
-    sqlite3_bind_text(stmt_, i, s, -1, SQLITE_STATIC);
-    return *this;
-  }
-  Statement& bind(int i, int64_t v) {
-    sqlite3_bind_int64(stmt_, i, v);
-    return *this;
-  }
-  Statement& bind(int i, double v) {
-    sqlite3_bind_double(stmt_, i, v);
-    return *this;
-  }
-  Statement& bind_null(int i) {
-    sqlite3_bind_null(stmt_, i);
-    return *this;
-  }
-  // Runs to completion; returns the SQLite result code (SQLITE_DONE on success).
-  int run() {
-    int rc = sqlite3_step(stmt_);
-    while (rc == SQLITE_ROW) rc = sqlite3_step(stmt_);
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-    return rc;
-  }
-  sqlite3_stmt* get() { return stmt_; }
-
- private:
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
 }  // namespace
 
 tl::expected<Store, std::string> Store::open(const std::string& path) {
@@ -145,7 +107,7 @@ tl::expected<void, std::string> Store::reset() {
 std::vector<std::string> Store::previous_urls() {
   std::vector<std::string> urls;
   Statement q(db_, "SELECT url FROM previous_urls ORDER BY url");
-  while (sqlite3_step(q.get()) == SQLITE_ROW) urls.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0)));
+  while (q.step()) urls.push_back(q.text(0));
   return urls;
 }
 
@@ -200,8 +162,7 @@ std::optional<std::string> Store::meta(const std::string& key) {
   Statement q(db_, "SELECT value FROM meta WHERE key=?");
   q.bind(1, key);
   std::optional<std::string> value;
-  if (sqlite3_step(q.get()) == SQLITE_ROW)
-    value = reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 0));
+  if (q.step()) value = q.text(0);
   return value;
 }
 
@@ -214,12 +175,9 @@ void Store::for_each_url(const std::function<void(const KnownUrl&)>& fn) {
   Statement q(db_,
               "SELECT id, url, kind, discovered_depth, state = 'queued' OR "
               "COALESCE(skip_reason, '') IN ('max-pages', 'max-depth') FROM urls ORDER BY id");
-  while (sqlite3_step(q.get()) == SQLITE_ROW) {
-    KnownUrl k{static_cast<UrlId>(sqlite3_column_int64(q.get(), 0)),
-               reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 1)),
-               kind_from(reinterpret_cast<const char*>(sqlite3_column_text(q.get(), 2))),
-               sqlite3_column_int(q.get(), 3),
-               sqlite3_column_int(q.get(), 4) == 0};
+  while (q.step()) {
+    KnownUrl k{static_cast<UrlId>(q.integer(0)), q.text(1), kind_from(q.text(2)), static_cast<int>(q.integer(3)),
+               q.integer(4) == 0};
     fn(k);
   }
 }

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <memory>
 
+#include "crawler/strings.hpp"
+
 namespace oit::url {
 namespace {
 
@@ -85,12 +87,7 @@ std::string canonical_escapes(std::string_view s) {
   return out;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+using strings::lower;
 
 // The scheme written at the start of an href, lower-cased, or "" for a relative reference.
 std::string scheme_prefix(std::string_view href) {

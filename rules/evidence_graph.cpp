@@ -2,60 +2,46 @@
 
 #include <map>
 
+#include "crawler/sql.hpp"
+
 namespace oit {
-namespace {
-
-std::string column_text(sqlite3_stmt* s, int i) {
-  const unsigned char* t = sqlite3_column_text(s, i);
-  return t ? reinterpret_cast<const char*>(t) : "";
-}
-
-struct Query {
-  Query(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr); }
-  ~Query() { sqlite3_finalize(stmt); }
-  bool step() { return stmt && sqlite3_step(stmt) == SQLITE_ROW; }
-  sqlite3_stmt* stmt = nullptr;
-};
-
-}  // namespace
-
 tl::expected<EvidenceGraph, std::string> EvidenceGraph::load(Store& store) {
   sqlite3* db = store.handle();
   EvidenceGraph g;
   {
-    Query q(db, "SELECT key, value FROM meta");
+    sql::Statement q(db, "SELECT key, value FROM meta");
     while (q.step()) {
-      std::string key = column_text(q.stmt, 0), value = column_text(q.stmt, 1);
+      std::string key = q.text(0), value = q.text(1);
       auto parsed = nlohmann::json::parse(value, nullptr, false);
       g.meta_[key] = parsed.is_discarded() ? nlohmann::json(value) : parsed;
     }
   }
   {
-    Query q(db,
+    sql::Statement q(db,
             "SELECT id, url, kind, state, COALESCE(skip_reason,''), COALESCE(status,0), COALESCE(error,''), "
             "COALESCE(content_type,''), COALESCE(redirect_to,''), via, COALESCE(title,''), COALESCE(headings,''), "
             "COALESCE(excerpt,''), click_depth, COALESCE(parent,0) FROM urls ORDER BY id");
-    if (!q.stmt) return tl::unexpected(std::string("the crawl state has no URL table: ") + sqlite3_errmsg(db));
+    if (!q.ok()) return tl::unexpected(std::string("the crawl state has no URL table: ") + sqlite3_errmsg(db));
     while (q.step()) {
       UrlNode n;
-      n.id = static_cast<UrlId>(sqlite3_column_int64(q.stmt, 0));
-      n.url = column_text(q.stmt, 1);
-      n.kind = column_text(q.stmt, 2);
-      n.state = column_text(q.stmt, 3);
-      n.skip_reason = column_text(q.stmt, 4);
-      n.status = sqlite3_column_int(q.stmt, 5);
-      n.error = column_text(q.stmt, 6);
-      n.content_type = column_text(q.stmt, 7);
-      n.redirect_to = column_text(q.stmt, 8);
-      n.via = column_text(q.stmt, 9);
-      n.title = column_text(q.stmt, 10);
-      auto headings = nlohmann::json::parse(column_text(q.stmt, 11), nullptr, false);
+      n.id = static_cast<UrlId>(q.integer(0));
+      n.url = q.text(1);
+      n.kind = q.text(2);
+      n.state = q.text(3);
+      n.skip_reason = q.text(4);
+      n.status = static_cast<int>(q.integer(5));
+      n.error = q.text(6);
+      n.content_type = q.text(7);
+      n.redirect_to = q.text(8);
+      n.via = q.text(9);
+      n.title = q.text(10);
+      auto headings = nlohmann::json::parse(q.text(11), nullptr, false);
       if (headings.is_array())
         for (const auto& h : headings)
           if (h.is_string()) n.headings.push_back(h.get<std::string>());
-      n.excerpt = column_text(q.stmt, 12);
-      if (sqlite3_column_type(q.stmt, 13) != SQLITE_NULL) n.click_depth = sqlite3_column_int(q.stmt, 13);
-      n.parent = static_cast<UrlId>(sqlite3_column_int64(q.stmt, 14));
+      n.excerpt = q.text(12);
+      if (!q.is_null(13)) n.click_depth = static_cast<int>(q.integer(13));
+      n.parent = static_cast<UrlId>(q.integer(14));
       g.index_[n.id] = g.nodes_.size();
       g.by_url_[n.url] = n.id;
       g.nodes_.push_back(std::move(n));
@@ -75,12 +61,12 @@ tl::expected<EvidenceGraph, std::string> EvidenceGraph::load(Store& store) {
   {
     // (target, anchor) -> the shallowest link carrying that anchor text to that target.
     std::map<std::pair<UrlId, std::string>, Inbound> best;
-    Query q(db, "SELECT src, dst, anchor, region FROM links WHERE tag != 'redirect'");
+    sql::Statement q(db, "SELECT src, dst, anchor, region FROM links WHERE tag != 'redirect'");
     while (q.step()) {
-      auto src = static_cast<UrlId>(sqlite3_column_int64(q.stmt, 0));
-      UrlId dst = final_of(static_cast<UrlId>(sqlite3_column_int64(q.stmt, 1)));
+      auto src = static_cast<UrlId>(q.integer(0));
+      UrlId dst = final_of(static_cast<UrlId>(q.integer(1)));
       const UrlNode* from = g.find(src);
-      Inbound in{column_text(q.stmt, 2), column_text(q.stmt, 3), src, from ? from->click_depth : std::nullopt};
+      Inbound in{q.text(2), q.text(3), src, from ? from->click_depth : std::nullopt};
       auto key = std::make_pair(dst, in.anchor_text);
       auto it = best.find(key);
       bool shallower = it != best.end() && in.from_depth &&

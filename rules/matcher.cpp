@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "crawler/strings.hpp"
 #include "rules/thai_text.hpp"
 
 namespace oit {
@@ -37,20 +38,6 @@ Text make_text(std::string written) {
   return t;
 }
 
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(s[i] == '+' ? ' ' : s[i]);
-    }
-  }
-  return out;
-}
-
 // Everything the matcher reads of one URL, normalised once.
 struct NodeTexts {
   std::vector<Text> anchors, titles;  // titles: <title> and h1-h3
@@ -66,7 +53,7 @@ NodeTexts texts_of(const UrlNode& n) {
   if (!n.title.empty()) t.titles.push_back(make_text(n.title));
   for (const auto& h : n.headings) t.titles.push_back(make_text(h));
   auto scheme = n.url.find("://");
-  t.url = make_text(percent_decode(scheme == std::string::npos ? n.url : n.url.substr(scheme + 3)));
+  t.url = make_text(strings::percent_decode(scheme == std::string::npos ? n.url : n.url.substr(scheme + 3), true));
   t.body = make_text(n.excerpt);
   std::string labels;
   for (const auto* group : {&t.anchors, &t.titles})

@@ -20,6 +20,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crawler/strings.hpp"
+
 namespace oit::testing {
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
@@ -96,21 +98,6 @@ const char* reason(int status) {
   }
 }
 
-// Decode %XX so /%E0%B8%81.html finds the file named with Thai letters.
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
-
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
   for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
 }
@@ -170,7 +157,7 @@ struct FixtureServer::Impl {
       }
     }
     if (!route || (!route->has_body && route->generate.empty() && route->location.empty() && status == 200)) {
-      std::string decoded = percent_decode(path);
+      std::string decoded = strings::percent_decode(path);  // /%E0%B8%81.html names a Thai file
       fs::path file = site.root / fs::path(decoded).relative_path();
       bool hidden = decoded.find("/_") != std::string::npos || decoded.find("..") != std::string::npos;
       if (!hidden && fs::is_directory(file)) file /= "index.html";
