@@ -169,30 +169,54 @@ class Crawl {
     if (a != Admission::queued && a != Admission::seen) record_skip(id, to_string(a));
   }
 
-  // Sitemaps named by robots.txt (or /sitemap.xml by convention), and the indexes they name.
-  void fetch_sitemap(const std::string& sitemap_url) {
-    if (stopping_ || !sitemaps_seen_.insert(sitemap_url).second || sitemaps_seen_.size() > kMaxSitemaps) return;
+  // Lists of URLs that are not links: sitemaps named by robots.txt (or /sitemap.xml by
+  // convention) and the indexes they name, the homepage's RSS/Atom feeds, and the WordPress
+  // REST API. Everything they list is crawled, but is reachable only if a link leads there.
+  enum class Listing { sitemap, feed, wordpress };
+
+  void fetch_listing(const std::string& list_url, Listing kind) {
+    if (stopping_ || !listings_seen_.insert(list_url).second || listings_seen_.size() > kMaxListings) return;
     ++meta_in_flight_;
     FetchRequest request;
-    request.url = sitemap_url;
+    request.url = list_url;
     request.max_body_bytes = 20 * 1024 * 1024;
     request.keep_non_html_body = true;
-    client_.fetch(std::move(request), [this, sitemap_url](FetchResult r) {
+    client_.fetch(std::move(request), [this, list_url, kind](FetchResult r) {
       --meta_in_flight_;
       nlohmann::json info = {{"status", r.status}};
       if (!r.ok()) info["error"] = r.error;
       if (r.ok() && r.status >= 200 && r.status < 300) {
-        SitemapEntries entries = parse_sitemap(r.body);
-        info["pages"] = entries.pages.size();
-        info["sitemaps"] = entries.sitemaps.size();
-        for (const auto& page : entries.pages) discover(page, sitemap_url, "sitemap");
-        for (const auto& child : entries.sitemaps)
-          if (auto resolved = url::resolve(sitemap_url, child); resolved && resolved->fetchable())
-            fetch_sitemap(resolved->url);
+        std::vector<std::string> pages;
+        const char* via = "sitemap";
+        if (kind == Listing::sitemap) {
+          SitemapEntries entries = parse_sitemap(r.body);
+          for (const auto& child : entries.sitemaps)
+            if (auto resolved = url::resolve(list_url, child); resolved && resolved->fetchable())
+              fetch_listing(resolved->url, Listing::sitemap);
+          info["sitemaps"] = entries.sitemaps.size();
+          pages = std::move(entries.pages);
+        } else if (kind == Listing::feed) {
+          pages = parse_feed(r.body);
+          via = "feed";
+        } else {
+          pages = parse_wordpress_listing(r.body);
+          via = "wordpress-api";
+        }
+        info["pages"] = pages.size();
+        for (const auto& page : pages) discover(page, list_url, via);
       }
-      writer_->push(MetaRow{"sitemap:" + sitemap_url, info.dump()});
+      const char* prefix = kind == Listing::sitemap ? "sitemap:" : kind == Listing::feed ? "feed:" : "wordpress-api:";
+      writer_->push(MetaRow{prefix + list_url, info.dump()});
       pump();
     });
+  }
+
+  void fetch_listings_of_homepage(const PageFacts& facts) {
+    for (const auto& feed : facts.feeds) fetch_listing(feed, Listing::feed);
+    if (facts.wordpress_api.empty()) return;
+    std::string api = facts.wordpress_api.back() == '/' ? facts.wordpress_api : facts.wordpress_api + "/";
+    for (const char* route : {"wp/v2/pages", "wp/v2/posts", "wp/v2/media"})
+      fetch_listing(api + route + "?per_page=100&_fields=link,source_url", Listing::wordpress);
   }
 
   void record_skip(UrlId id, const std::string& reason) {
@@ -292,9 +316,10 @@ class Crawl {
     }
     nlohmann::json info = {{"status", r.status}, {"note", note}, {"sitemaps", robots.sitemaps()}};
     writer_->push(MetaRow{"robots:" + job.origin, info.dump()});
-    if (robots.sitemaps().empty()) fetch_sitemap(job.origin + "/sitemap.xml");
+    if (robots.sitemaps().empty()) fetch_listing(job.origin + "/sitemap.xml", Listing::sitemap);
     for (const auto& s : robots.sitemaps())
-      if (auto resolved = url::resolve(job.origin + "/", s); resolved && resolved->fetchable()) fetch_sitemap(resolved->url);
+      if (auto resolved = url::resolve(job.origin + "/", s); resolved && resolved->fetchable())
+        fetch_listing(resolved->url, Listing::sitemap);
     frontier_.set_robots(job.origin, std::move(robots));
   }
 
@@ -385,6 +410,7 @@ class Crawl {
   }
 
   void on_parsed(const Job& job, OutcomeRow o, ParsedPage page) {
+    if (homepage_chain_.count(job.id)) fetch_listings_of_homepage(page.facts);
     o.charset = page.charset;
     o.title = std::move(page.facts.title);
     o.headings = std::move(page.facts.headings);
@@ -480,9 +506,9 @@ class Crawl {
   std::optional<std::string> homepage_error_;
   std::optional<std::string> state_error_;
   size_t parsing_ = 0;
-  size_t meta_in_flight_ = 0;  // sitemap fetches
-  static constexpr size_t kMaxSitemaps = 50;
-  std::set<std::string> sitemaps_seen_;
+  size_t meta_in_flight_ = 0;  // sitemap, feed and WordPress API fetches
+  static constexpr size_t kMaxListings = 60;
+  std::set<std::string> listings_seen_;
   bool stopping_ = false;
   CrawlSummary summary_;
 };

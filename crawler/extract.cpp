@@ -296,6 +296,19 @@ class Extractor {
       case GUMBO_TAG_OBJECT:
         add_link(attr(n, "data"), attr_text(n, "title"), region, LinkTag::object);
         break;
+      case GUMBO_TAG_LINK: {
+        const char* rel = attr(n, "rel");
+        const char* href = attr(n, "href");
+        if (!rel || !href) break;
+        auto target = url::resolve(base_, href);
+        if (!target || !target->fetchable()) break;
+        const char* type = attr(n, "type");
+        if (contains_ci(rel, "alternate") && (contains_ci(type, "rss") || contains_ci(type, "atom")))
+          facts_.feeds.push_back(target->url);
+        else if (strcasecmp(rel, "https://api.w.org/") == 0)
+          facts_.wordpress_api = target->url;
+        break;
+      }
       case GUMBO_TAG_META: {
         const char* equiv = attr(n, "http-equiv");
         const char* name = attr(n, "name");

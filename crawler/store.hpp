@@ -33,7 +33,8 @@ struct UrlRow {
   std::string url;
   UrlKind kind = UrlKind::page;
   int discovered_depth = 0;
-  // How the crawler learned of it: "link" (followed from a page), "sitemap" or "previous-run".
+  // How the crawler learned of it: "link" (followed from a page), "sitemap", "feed",
+  // "wordpress-api" or "previous-run".
   // Only links make a URL reachable; the others find evidence the homepage does not link.
   std::string via = "link";
 };

@@ -64,3 +64,23 @@ TEST_CASE("sitemap.xml: an HTML error page or a truncated file yields what it ca
   CHECK(oit::parse_sitemap("<urlset><url><loc>https://a.go.th/1</loc><url><loc>https://a.go").pages.size() == 1);
   CHECK(oit::parse_sitemap("<urlset><loc>1</loc><loc>2</loc><loc>3</loc></urlset>", 2).pages.size() == 2);
 }
+
+TEST_CASE("feeds: RSS <link> text and Atom <link href>; not <linkage>") {
+  auto rss = oit::parse_feed(
+      "<rss><channel><link>https://a.go.th/</link><item><title>x</title><link>https://a.go.th/?p=12&amp;lang=th</link>"
+      "</item><linkage>no</linkage></channel></rss>");
+  REQUIRE(rss.size() == 2);
+  CHECK(rss[1] == "https://a.go.th/?p=12&lang=th");
+  auto atom = oit::parse_feed("<feed><entry><link rel=\"alternate\" href=\"https://a.go.th/post-1/\"/></entry></feed>");
+  REQUIRE(atom.size() == 1);
+  CHECK(atom[0] == "https://a.go.th/post-1/");
+}
+
+TEST_CASE("WordPress REST API listings: link and source_url; anything else yields nothing") {
+  auto pages = oit::parse_wordpress_listing(
+      R"([{"link": "https://a.go.th/ita/"}, {"source_url": "https://a.go.th/wp-content/uploads/o1.pdf"}, 3, {"id": 9}])");
+  REQUIRE(pages.size() == 2);
+  CHECK(pages[1] == "https://a.go.th/wp-content/uploads/o1.pdf");
+  CHECK(oit::parse_wordpress_listing("{\"code\": \"rest_no_route\"}").empty());
+  CHECK(oit::parse_wordpress_listing("<html>").empty());
+}
