@@ -144,3 +144,62 @@ TEST_CASE("the allowed number of clicks can be raised for every item") {
   REQUIRE(result);
   CHECK(result->report["items"][9]["status"] == "ok");
 }
+
+namespace {
+// status of each listed item id, in one string for readable failures: "1:ok 2:broken ..."
+std::string statuses(const std::map<std::string, json>& v, const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids) out += (out.empty() ? "" : " ") + id + ":" + v.at(id)["status"].get<std::string>();
+  return out;
+}
+}  // namespace
+
+TEST_CASE("WordPress-like site: mega-menu, ITA landing page, code prefixes, REST API and feed") {
+  TempDir out;
+  auto v = verdicts_for("wp-megamenu", out);
+  CHECK(statuses(v, {"1", "2", "3", "7", "14", "18", "19", "36", "31", "39", "43"}) ==
+        "1:ok 2:ok 3:ok 7:ok 14:ok 18:ok 19:ok 36:ok 31:not_linked 39:not_linked 43:missing");
+  CHECK(v.at("2")["depth"] == 2);
+  CHECK(v.at("31")["evidence"][0]["found_via"] == "feed");
+  CHECK(v.at("39")["evidence"][0]["found_via"] == "wordpress-api");
+  CHECK(v.at("14")["evidence"][0]["url"].get<std::string>().find("%E0%B8%84") != std::string::npos);  // Thai slug
+}
+
+TEST_CASE("Google-Sites-like site: evidence on Google Drive and Docs, one in an iframe") {
+  TempDir out;
+  auto v = verdicts_for("google-sites", out);
+  CHECK(statuses(v, {"1", "2", "3", "5", "11", "10"}) == "1:ok 2:ok 3:ok 5:ok 11:ok 10:missing");
+  CHECK(v.at("1")["evidence"][0]["kind"] == "external");
+  CHECK(v.at("11")["evidence"][0]["url"] == "https://drive.google.com/file/d/1PlanOp2566/preview");
+}
+
+TEST_CASE("TIS-620 site declared only by <meta>: titles and link texts are read correctly") {
+  TempDir out;
+  auto v = verdicts_for("tis620-site", out);
+  CHECK(statuses(v, {"1", "5", "7"}) == "1:ok 5:ok 7:ok");
+  CHECK(v.at("5")["evidence"][0]["title"] == "ข้อมูลการติดต่อ");
+}
+
+TEST_CASE("items four clicks deep are not linked at 3 clicks, ok at 4") {
+  TempDir out;
+  auto v = verdicts_for("deep-items", out);
+  CHECK(statuses(v, {"1", "10"}) == "1:not_linked 10:not_linked");
+  CHECK(v.at("1")["depth"] == 4);
+  CHECK(v.at("1")["path"].size() == 5);
+  CHECK(v.at("1")["reason_en"].get<std::string>().find("4 clicks deep, more than the 3 allowed") != std::string::npos);
+}
+
+TEST_CASE("broken evidence: 404, 500, a soft 404 and a Drive access page") {
+  TempDir out;
+  auto v = verdicts_for("broken-evidence", out);
+  CHECK(statuses(v, {"1", "2", "3", "5", "10"}) == "1:broken 2:broken 3:broken 5:broken 10:ok");
+  CHECK(v.at("2")["evidence"][0]["assessment"] == "HTTP 500");
+  CHECK(v.at("3")["evidence"][0]["assessment"].get<std::string>().find("error page") != std::string::npos);
+}
+
+TEST_CASE("only last year's documents: current-year items are stale, reports on the past year are ok") {
+  TempDir out;
+  auto v = verdicts_for("last-year", out);
+  // The No Gift declaration dated 1 October 2565 falls in fiscal year 2566.
+  CHECK(statuses(v, {"11", "19", "13", "31"}) == "11:stale 19:stale 13:ok 31:ok");
+}

@@ -174,9 +174,12 @@ struct FixtureServer::Impl {
       }
     }
     if (type.empty()) type = "text/html; charset=utf-8";
-    // Fixtures write absolute links to themselves as {{PORT}}: the port is only known now.
-    replace_all(body, "{{PORT}}", std::to_string(port));
-    replace_all(extra, "{{PORT}}", std::to_string(port));
+    // Fixtures write absolute links to themselves as {{PORT}} or {{HOST}} (the Host header):
+    // both are only known now.
+    for (std::string* text : {&body, &extra}) {
+      replace_all(*text, "{{PORT}}", std::to_string(port));
+      replace_all(*text, "{{HOST}}", host);
+    }
     std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason(status) + "\r\n" +
                        "Content-Type: " + type + "\r\n" + "Content-Length: " + std::to_string(body.size()) +
                        "\r\n" + extra + "\r\n";
