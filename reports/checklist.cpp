@@ -10,11 +10,27 @@ namespace oit {
 
 namespace {
 
-CrawlCompleteness completeness_of(const nlohmann::json& meta) {
-  const nlohmann::json summary = meta.value("summary", nlohmann::json::object());
+// A site that refuses a large part of itself (robots.txt, 403, 429, 503) was not really seen.
+constexpr double kBlockedShareForUnknown = 0.2;
+
+CrawlCompleteness completeness_of(const EvidenceGraph& graph) {
+  const nlohmann::json summary = graph.meta().value("summary", nlohmann::json::object());
   CrawlCompleteness c;
   c.complete = summary.value("complete", false);
-  if (c.complete) return c;
+  if (c.complete) {
+    size_t pages = 0, blocked = 0;
+    for (const auto& n : graph.nodes()) {
+      if (n.kind != "page" || (n.state != "done" && n.skip_reason != "robots")) continue;
+      ++pages;
+      blocked += n.skip_reason == "robots" || n.status == 403 || n.status == 429 || n.status == 503;
+    }
+    if (pages && static_cast<double>(blocked) > kBlockedShareForUnknown * static_cast<double>(pages)) {
+      c.complete = false;
+      c.reason = "the site refused " + std::to_string(blocked) + " of " + std::to_string(pages) +
+                 " pages (robots.txt or HTTP 403/429/503)";
+    }
+    return c;
+  }
   std::string stop = summary.value("stop_reason", "");
   if (!stop.empty()) c.reason = "stopped: " + stop;
   const nlohmann::json limits = summary.value("limits_hit", nlohmann::json::object());
@@ -35,7 +51,7 @@ tl::expected<ChecklistResult, std::string> run_checklist(const std::string& out_
   if (!store) return tl::unexpected(store.error());
   auto graph = EvidenceGraph::load(*store);
   if (!graph) return tl::unexpected(graph.error());
-  auto verdicts = check_items(rules, *graph, options, completeness_of(graph->meta()));
+  auto verdicts = check_items(rules, *graph, options, completeness_of(*graph));
   ChecklistResult result;
   result.report = build_report({rules, *graph, verdicts, options.fiscal_year});
   for (const auto& v : verdicts) result.not_ok += v.status != Status::ok;

@@ -203,3 +203,67 @@ TEST_CASE("only last year's documents: current-year items are stale, reports on 
   // The No Gift declaration dated 1 October 2565 falls in fiscal year 2566.
   CHECK(statuses(v, {"11", "19", "13", "31"}) == "11:stale 19:stale 13:ok 31:ok");
 }
+
+TEST_CASE("a page that lost its last link is still found: URLs of the previous run are rechecked") {
+  TempDir out;
+  uint16_t port = 0;
+  CheckOptions check;
+  check.fiscal_year = 2566;
+  {
+    FixtureServer before(fixture("seed-office-fixed"));
+    before.start();
+    port = before.port();
+    REQUIRE(run_crawl(test_options("http://127.0.0.1:" + std::to_string(port) + "/", out.path())));
+  }
+  // The office redesigns its homepage and drops the ITA menu (and its sitemap lists nothing new).
+  FixtureServer after(fixture("seed-office"));
+  after.start(port);
+  REQUIRE(run_crawl(test_options("http://127.0.0.1:" + std::to_string(port) + "/", out.path())));
+  auto result = run_checklist(out.path(), ita_2566(), check);
+  REQUIRE(result);
+  const json& o15 = result->report["items"][14];
+  CHECK(o15["status"] == "not_linked");
+  CHECK(o15["evidence"][0]["found_via"] == "previous-run");
+}
+
+TEST_CASE("oitcheck explain shows every candidate with its signals and why it won or lost") {
+  TempDir out;
+  auto demo = run_oitcheck({"demo", "--out", out.path()});
+  REQUIRE(demo.exit_code == 0);
+  CHECK(demo.out.find("ผ่าน 17 จาก 43 ข้อ (คะแนน 39.53)") != std::string::npos);
+  auto r = run_oitcheck({"explain", out.path(), "O15"});
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("O15 คู่มือหรือมาตรฐานการให้บริการ: not_linked") != std::string::npos);
+  CHECK(r.out.find("/ita/o15.html\n    confidence 0.99, no link path from the main page") != std::string::npos);
+  CHECK(r.out.find("title  +0.80") != std::string::npos);
+  CHECK(r.out.find("code   +0.30") != std::string::npos);
+  auto unknown = run_oitcheck({"explain", out.path(), "O99"});
+  CHECK(unknown.exit_code == 1);
+  CHECK(unknown.err == "oitcheck explain: " + out.path() + "/report.json has no item 'O99'\n");
+}
+
+TEST_CASE("oitcheck crawl --rules: exit 2 when an item is not ok, 3 for a bad rule file before any request") {
+  FixtureServer server(fixture("seed-office-fixed"));
+  server.start();
+  std::string home = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+  TempDir out;
+  auto all_ok = run_oitcheck({"crawl", home, "--out", out.path(), "--rules", "ita-2566", "--fiscal-year", "2566"});
+  CHECK(all_ok.exit_code == 0);
+  auto strict = run_oitcheck({"crawl", home, "--out", out.path(), "--rules", "ita-2566", "--fiscal-year", "2566",
+                              "--max-clicks", "1"});
+  CHECK(strict.exit_code == 2);
+  size_t before = server.requests().size();
+  auto bad = run_oitcheck({"crawl", home, "--out", out.path(), "--rules", out / "missing.json"});
+  CHECK(bad.exit_code == 3);
+  CHECK(bad.err == "oitcheck: " + out / "missing.json" + ": /: expected a readable rule file, found no such file\n");
+  CHECK(server.requests().size() == before);
+}
+
+TEST_CASE("a site that refuses much of itself is not judged: missing becomes unknown") {
+  TempDir out;
+  auto v = verdicts_for("blocked-site", out);
+  CHECK(v.at("7")["status"] == "ok");  // what was seen is still judged
+  CHECK(v.at("1")["status"] == "unknown");
+  CHECK(v.at("1")["reason_en"].get<std::string>().find("the site refused 2 of 4 pages (robots.txt or HTTP 403/429/503)") !=
+        std::string::npos);
+}
