@@ -9,6 +9,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -54,6 +55,15 @@ std::chrono::seconds retry_after(const std::string& value) {
   return std::chrono::seconds(std::clamp(s, 1L, 300L));
 }
 
+std::string iso_time(std::chrono::system_clock::time_point t) {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
 struct ParsedPage {
   PageFacts facts;
   std::string charset;
@@ -85,6 +95,7 @@ class Crawl {
       summary_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
       summarise();
       writer.push(MetaRow{"summary", summary_json().dump()});
+      writer.push(MetaRow{"finished_at", iso_time(std::chrono::system_clock::now())});
       writer.push(MetaRow{"scope", scope_.to_json().dump()});
       if (auto flushed = writer.flush(); !flushed) return tl::unexpected(CrawlError{flushed.error(), 1});
       writer_ = nullptr;
@@ -107,6 +118,7 @@ class Crawl {
       load_previous();
     } else {
       writer_->push(MetaRow{"homepage", homepage});
+      writer_->push(MetaRow{"started_at", iso_time(std::chrono::system_clock::now())});
     }
     bool fresh = false;
     homepage_id_ = intern(homepage, UrlKind::page, 0, fresh);

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "crawler/store.hpp"
+#include "reports/render.hpp"
 #include "reports/report_json.hpp"
 #include "rules/evidence_graph.hpp"
 
@@ -44,7 +45,7 @@ CrawlCompleteness completeness_of(const EvidenceGraph& graph) {
 }  // namespace
 
 tl::expected<ChecklistResult, std::string> run_checklist(const std::string& out_dir, const RuleSet& rules,
-                                                         const CheckOptions& options) {
+                                                         const CheckOptions& options, labels::Lang lang) {
   std::string state = (std::filesystem::path(out_dir) / "crawl.sqlite").string();
   if (!std::filesystem::exists(state)) return tl::unexpected("there is no crawl in " + out_dir + " (no crawl.sqlite)");
   auto store = Store::open(state);
@@ -55,7 +56,7 @@ tl::expected<ChecklistResult, std::string> run_checklist(const std::string& out_
   ChecklistResult result;
   result.report = build_report({rules, *graph, verdicts, options.fiscal_year});
   for (const auto& v : verdicts) result.not_ok += v.status != Status::ok;
-  if (auto written = write_report_json(result.report, out_dir); !written) return tl::unexpected(written.error());
+  if (auto written = write_all_reports(result.report, out_dir, lang); !written) return tl::unexpected(written.error());
   return result;
 }
 

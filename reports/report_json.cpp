@@ -1,7 +1,7 @@
 #include "reports/report_json.hpp"
 
-#include <cstdio>
-#include <fstream>
+#include <cmath>
+#include <map>
 
 namespace oit {
 using nlohmann::json;
@@ -28,6 +28,17 @@ json candidate_json(const Candidate& c, bool with_signals) {
     j["years"] = c.years;
   }
   return j;
+}
+
+// In-site HTML pages by click depth ("0": the homepage); unreached pages are not counted.
+json depth_histogram(const EvidenceGraph& graph) {
+  std::map<int, int> counts;
+  for (const auto& n : graph.nodes())
+    if (n.kind == "page" && n.state == "done" && n.is_html() && n.redirect_to.empty() && n.click_depth)
+      ++counts[*n.click_depth];
+  json out = json::object();
+  for (auto [depth, count] : counts) out[std::to_string(depth)] = count;
+  return out;
 }
 
 }  // namespace
@@ -83,22 +94,14 @@ json build_report(const ReportInput& in) {
             {"complete", summary.value("complete", false)},
             {"stop_reason", summary.value("stop_reason", "")},
             {"limits_hit", summary.value("limits_hit", json::object())},
+            {"depth_histogram", depth_histogram(in.graph)}}},
+          {"run",
+           {{"started_at", meta.value("started_at", "")},
+            {"finished_at", meta.value("finished_at", "")},
             {"seconds", summary.value("seconds", 0.0)}}},
           {"score", {{"ok", ok}, {"total", total}, {"percent", score}}},
           {"groups", groups},
           {"items", items}};
-}
-
-tl::expected<void, std::string> write_report_json(const json& report, const std::string& dir) {
-  std::string path = dir + "/report.json", tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) return tl::unexpected("cannot write " + tmp);
-    out << report.dump(1, ' ', false, json::error_handler_t::replace) << '\n';
-    if (!out.flush()) return tl::unexpected("cannot write " + tmp + " (disk full?)");
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return tl::unexpected("cannot replace " + path);
-  return {};
 }
 
 }  // namespace oit

@@ -20,10 +20,8 @@ struct ReportInput {
   int fiscal_year = 0;
 };
 
+// The report model every format is rendered from. Timestamps and durations live only in its
+// "run" object, so golden files replace one place.
 nlohmann::json build_report(const ReportInput& in);
-
-// Writes `<dir>/report.json` through a temporary file and a rename, so a run that dies half-way
-// never leaves a broken report in place of the last good one.
-tl::expected<void, std::string> write_report_json(const nlohmann::json& report, const std::string& dir);
 
 }  // namespace oit

@@ -1,8 +1,6 @@
 #include "rules/ruleset.hpp"
 
 #include <cstdlib>
-#include <fstream>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -29,92 +27,13 @@ const char* to_string(YearRule r) {
   return "any";
 }
 
-std::string RuleError::message() const {
-  return file + ": " + (pointer.empty() ? "/" : pointer) + ": expected " + expected + ", found " + found;
-}
-
 namespace {
 
-std::string describe(const json& v) {
-  switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return v.get<bool>() ? "true" : "false";
-    case json::value_t::string: {
-      std::string s = v.get<std::string>();
-      return s.empty() ? "an empty string" : "\"" + (s.size() > 60 ? s.substr(0, 60) + "..." : s) + "\"";
-    }
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    default: return "the number " + v.dump();
-  }
-}
-
-// Walks the document, collecting every problem with its JSON pointer.
-class Reader {
+// The parts of reading a rule file that are about rules; the generic field readers are
+// JsonReader's.
+class Reader : public JsonReader {
  public:
-  explicit Reader(std::string file) : file_(std::move(file)) {}
-  std::vector<RuleError> errors;
-
-  void fail(const std::string& ptr, const std::string& expected, const std::string& found) {
-    errors.push_back({file_, ptr, expected, found});
-  }
-
-  // Keys not in `known` are typos more often than not: report them.
-  void only_keys(const json& obj, const std::string& ptr, std::initializer_list<const char*> known) {
-    for (auto& [key, value] : obj.items()) {
-      bool ok = false;
-      for (const char* k : known) ok = ok || key == k;
-      if (!ok) {
-        std::string list;
-        for (const char* k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-        fail(ptr + "/" + key, "one of the keys " + list, "an unknown key \"" + key + "\"");
-      }
-    }
-  }
-
-  std::string string(const json& obj, const std::string& ptr, const char* key, bool required) {
-    if (!obj.contains(key)) {
-      if (required) fail(ptr + "/" + key, "a non-empty string", "nothing (the key is missing)");
-      return "";
-    }
-    const json& v = obj[key];
-    if (!v.is_string() || v.get<std::string>().empty()) {
-      fail(ptr + "/" + key, "a non-empty string", describe(v));
-      return "";
-    }
-    return v.get<std::string>();
-  }
-
-  int integer(const json& obj, const std::string& ptr, const char* key, int lo, int hi, int fallback, bool required) {
-    if (!obj.contains(key)) {
-      if (required) fail(ptr + "/" + key, "an integer from " + std::to_string(lo) + " to " + std::to_string(hi),
-                         "nothing (the key is missing)");
-      return fallback;
-    }
-    const json& v = obj[key];
-    if (!v.is_number_integer() || v.get<long>() < lo || v.get<long>() > hi) {
-      fail(ptr + "/" + key, "an integer from " + std::to_string(lo) + " to " + std::to_string(hi), describe(v));
-      return fallback;
-    }
-    return v.get<int>();
-  }
-
-  std::vector<std::string> strings(const json& obj, const std::string& ptr, const char* key) {
-    std::vector<std::string> out;
-    if (!obj.contains(key)) return out;
-    const json& v = obj[key];
-    if (!v.is_array()) {
-      fail(ptr + "/" + key, "an array of strings", describe(v));
-      return out;
-    }
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (!v[i].is_string() || v[i].get<std::string>().empty())
-        fail(ptr + "/" + key + "/" + std::to_string(i), "a non-empty string", describe(v[i]));
-      else
-        out.push_back(v[i].get<std::string>());
-    }
-    return out;
-  }
+  using JsonReader::JsonReader;
 
   Matchers matchers(const std::vector<std::string>& entries, const std::string& ptr) {
     Matchers m;
@@ -164,9 +83,6 @@ class Reader {
     fail(ptr + "/year", "\"any\", \"current\" or \"current_or_previous\"", describe(v));
     return fallback;
   }
-
- private:
-  std::string file_;
 };
 
 int code_number_of(const std::string& code) {
@@ -176,24 +92,17 @@ int code_number_of(const std::string& code) {
 
 }  // namespace
 
-tl::expected<RuleSet, std::vector<RuleError>> load_rule_set(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return tl::unexpected(std::vector<RuleError>{{path, "", "a readable rule file", "no such file"}});
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  json doc;
-  try {
-    doc = json::parse(buffer.str());
-  } catch (const json::parse_error& e) {
-    return tl::unexpected(std::vector<RuleError>{{path, "", "valid JSON", std::string("a syntax error: ") + e.what()}});
+tl::expected<RuleSet, std::vector<InputError>> load_rule_set(const std::string& path) {
+  std::vector<InputError> file_errors;
+  json doc = JsonReader::parse_file(path, file_errors);
+  if (doc.is_discarded()) {
+    for (auto& e : file_errors)
+      if (e.expected == "a readable file") e.expected = "a readable rule file";
+    return tl::unexpected(file_errors);
   }
   Reader r(path);
   RuleSet set;
   set.file = path;
-  if (!doc.is_object()) {
-    r.fail("", "a JSON object", describe(doc));
-    return tl::unexpected(r.errors);
-  }
   r.only_keys(doc, "", {"schema", "id", "framework", "year", "name_th", "name_en", "complete", "note", "sources",
                         "defaults", "groups", "items"});
   if (doc.value("schema", "") != "oitcheck.rules/1")
@@ -204,9 +113,7 @@ tl::expected<RuleSet, std::vector<RuleError>> load_rule_set(const std::string& p
   set.name_en = r.string(doc, "", "name_en", false);
   set.note = r.string(doc, "", "note", false);
   set.year = r.integer(doc, "", "year", 2500, 2700, 0, true);
-  if (doc.contains("complete") && !doc["complete"].is_boolean())
-    r.fail("/complete", "true or false", describe(doc["complete"]));
-  set.complete = doc.value("complete", true);
+  set.complete = r.boolean(doc, "", "complete", true);
   if (!set.complete && set.note.empty())
     r.fail("/note", "a note saying what the incomplete list lacks", "nothing");
   r.strings(doc, "", "sources");

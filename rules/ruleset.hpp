@@ -12,6 +12,8 @@
 
 #include <tl/expected.hpp>
 
+#include "rules/json_reader.hpp"
+
 namespace oit {
 
 enum class EvidenceKind { page, document, external };
@@ -61,13 +63,8 @@ struct RuleSet {
   std::vector<ItemRule> items;
 };
 
-struct RuleError {
-  std::string file, pointer, expected, found;
-  std::string message() const;  // "FILE: POINTER: expected X, found Y"
-};
-
 // Loads and validates a rule file. All errors are returned, not only the first.
-tl::expected<RuleSet, std::vector<RuleError>> load_rule_set(const std::string& path);
+tl::expected<RuleSet, std::vector<InputError>> load_rule_set(const std::string& path);
 
 // A rule set named like "ita-2566" is looked up in the shipped rules folder; anything with a
 // '/' or ending in ".json" is a path.
