@@ -1,20 +1,18 @@
-// Command-line front end: parses arguments, runs a command, maps results to exit codes.
-// Exceptions stop here; the library below reports errors as values.
+// Command-line front end: parses arguments into a RunJob (or a small command), runs it, and
+// maps the result to an exit code. Exceptions stop here; the library reports errors as values.
 #include "crawler/cli.hpp"
 
 #include <boost/program_options.hpp>
 
 #include <cstdio>
 #include <fstream>
-#include <optional>
-#include <filesystem>
 #include <iostream>
-#include <thread>
 
-#include "crawler/crawl.hpp"
-#include "reports/checklist.hpp"
+#include "crawler/run_config.hpp"
+#include "crawler/run_job.hpp"
+#include "crawler/url.hpp"
+#include "reports/history.hpp"
 #include "rules/ruleset.hpp"
-#include "rules/thai_text.hpp"
 #include "tests/server/fixture_server.hpp"
 
 namespace oit {
@@ -31,20 +29,30 @@ const char* kUsage = R"(oitcheck: checks that a Thai agency's ITA/OIT items are 
 Usage:
   oitcheck demo [--out DIR]              check the bundled fixture agency site (no network)
   oitcheck crawl <homepage-url> --out DIR [--rules ita-2566] [options]
+  oitcheck nightly --config FILE         the scheduled run: crawl, check, compare with the last run
+  oitcheck history <homepage-url>        runs and scores over time
   oitcheck explain <report-dir> <item-id>
   oitcheck rules check <rule-file>...
   oitcheck --help | --version
 
 Exit codes: 0 done (and, with --rules, every item ok); 1 run or usage error (bad URL,
 unknown flag, homepage unreachable, output folder not writable); 2 some item is not ok;
-3 invalid rule file; 130 interrupted (Ctrl-C; state saved, continue with --resume).
+3 invalid rule or config file; 4 (--nightly) an item that was ok in the last run is not ok
+now; 130 interrupted (Ctrl-C; state saved, continue with --resume).
 )";
 
-constexpr int kExitNotOk = 2, kExitBadRules = 3, kExitInterrupted = 130;
-
-void add_crawl_options(po::options_description& d) {
+void add_run_options(po::options_description& d) {
   d.add_options()
-      ("out,o", po::value<std::string>(), "output folder (state crawl.sqlite, graph.json)")
+      ("out,o", po::value<std::string>(), "output folder (crawl state, graph.json, reports)")
+      ("rules", po::value<std::string>(), "rule set to check (a shipped name such as ita-2566, or a file)")
+      ("fiscal-year", po::value<int>(), "fiscal year (BE) current evidence must be for; default: today's")
+      ("max-clicks", po::value<int>(), "allowed clicks from the main page, for every item")
+      ("lang", po::value<std::string>()->default_value("th"), "report language: th or en")
+      ("history", po::value<std::string>(), "run history file (default ~/.local/share/oitcheck/history.sqlite)")
+      ("keep-runs", po::value<size_t>()->default_value(100), "runs kept per site in the history (0 = all)")
+      ("compare-last", po::bool_switch(), "add what changed since the last run")
+      ("nightly", po::bool_switch(), "--compare-last, and exit 4 when an item regressed")
+      ("config", po::value<std::string>(), "run config file (JSON; see docs/nightly.md)")
       ("resume", po::bool_switch(), "continue the crawl saved in --out")
       ("max-pages", po::value<size_t>()->default_value(50000), "most in-site URLs to fetch")
       ("max-depth", po::value<int>()->default_value(12), "most clicks from the homepage to follow")
@@ -60,15 +68,13 @@ void add_crawl_options(po::options_description& d) {
       ("allow-host", po::value<std::vector<std::string>>()->composing(), "another host that belongs to the site")
       ("resolve", po::value<std::vector<std::string>>()->composing(), "HOST:PORT:ADDRESS, as curl --resolve")
       ("insecure", po::bool_switch(), "do not verify TLS certificates (says so loudly)")
-      ("verbose,v", po::bool_switch(), "log every request on stderr")
-      ("rules", po::value<std::string>(), "rule set to check (a shipped name such as ita-2566, or a file)")
-      ("fiscal-year", po::value<int>(), "fiscal year (BE) current evidence must be for; default: today's")
-      ("max-clicks", po::value<int>(), "allowed clicks from the main page, for every item");
+      ("verbose,v", po::bool_switch(), "log every request on stderr");
 }
 
-CrawlOptions crawl_options_from(const po::variables_map& vm) {
-  CrawlOptions o;
-  o.out_dir = vm["out"].as<std::string>();
+RunJob job_from_flags(const po::variables_map& vm) {
+  RunJob job;
+  CrawlOptions& o = job.crawl;
+  if (vm.count("out")) o.out_dir = vm["out"].as<std::string>();
   o.resume = vm["resume"].as<bool>();
   o.frontier.max_pages = vm["max-pages"].as<size_t>();
   o.frontier.max_depth = vm["max-depth"].as<int>();
@@ -88,100 +94,21 @@ CrawlOptions crawl_options_from(const po::variables_map& vm) {
   o.check_external = vm["check-external"].as<bool>();
   o.verbose = vm["verbose"].as<bool>() ? 1 : 0;
   o.progress = true;
-  return o;
-}
-
-void print_summary(const CrawlSummary& s, const CrawlOptions& o) {
-  std::printf("oitcheck: crawled %s in %.1f s\n", s.homepage.c_str(), s.seconds);
-  std::printf("  %zu HTML pages, %zu documents, %zu errors, %zu off-site links, %zu skipped\n", s.html_pages,
-              s.documents, s.errors, s.external, s.skipped);
-  if (s.complete) {
-    std::printf("  complete: every page reachable within the bounds was seen\n");
-  } else {
-    std::printf("  INCOMPLETE:");
-    if (!s.stop_reason.empty()) std::printf(" stopped (%s);", s.stop_reason.c_str());
-    for (const auto& [limit, count] : s.limits_hit)
-      if (limit != "trap-guard") std::printf(" --%s reached (%zu URLs not fetched);", limit.c_str(), count);
-    std::printf(" %zu URLs still queued; continue with --resume\n", s.left_in_queue);
-  }
-  if (auto it = s.limits_hit.find("trap-guard"); it != s.limits_hit.end())
-    std::printf("  %zu URLs looked like an endless URL space (calendar, session ids, repeating path) and were skipped\n",
-                it->second);
-  if (o.client.insecure) std::printf("  WARNING: TLS certificates were NOT verified (--insecure)\n");
-  std::printf("  state: %s/crawl.sqlite  graph: %s/graph.json\n", o.out_dir.c_str(), o.out_dir.c_str());
-}
-
-const char* status_th(const std::string& status) {
-  if (status == "ok") return "ผ่าน";
-  if (status == "not_linked") return "ไม่ได้ลิงก์จากหน้าแรก";
-  if (status == "broken") return "ลิงก์เสีย";
-  if (status == "stale") return "ไม่เป็นปัจจุบัน";
-  if (status == "missing") return "ไม่พบข้อมูล";
-  return "สรุปไม่ได้";
-}
-
-void print_checklist(const nlohmann::json& report) {
-  const auto& score = report["score"];
-  std::printf("\nรายการตรวจ %s ปีงบประมาณ %d: ผ่าน %d จาก %d ข้อ (คะแนน %.2f)\n",
-              report["rules"]["id"].get<std::string>().c_str(), report["fiscal_year"].get<int>(),
-              score["ok"].get<int>(), score["total"].get<int>(), score["percent"].get<double>());
-  if (!report["rules"]["complete"].get<bool>())
-    std::printf("หมายเหตุ: รายการข้อของชุดกฎนี้ยังไม่ครบ (%s)\n", report["rules"]["note"].get<std::string>().c_str());
-  for (const auto& item : report["items"]) {
-    std::string status = item["status"];
-    std::printf("  %-4s %-22s %s\n", item["code"].get<std::string>().c_str(), status_th(status),
-                item["name_th"].get<std::string>().c_str());
-    if (status != "ok") std::printf("         แก้ไข: %s\n", item["fix_th"].get<std::string>().c_str());
-  }
-}
-
-// Loads the rule set, or prints every error and says so.
-std::optional<RuleSet> load_rules_or_report(const std::string& name_or_file) {
-  auto rules = load_rule_set(rule_set_path(name_or_file));
-  if (rules) return std::move(*rules);
-  for (const auto& e : rules.error()) std::fprintf(stderr, "oitcheck: %s\n", e.message().c_str());
-  return std::nullopt;
-}
-
-CheckOptions check_options_from(const po::variables_map& vm) {
-  CheckOptions o;
-  o.fiscal_year = vm.count("fiscal-year") ? vm["fiscal-year"].as<int>()
-                                          : text::current_fiscal_year(std::chrono::system_clock::now());
-  if (vm.count("max-clicks")) o.max_clicks = vm["max-clicks"].as<int>();
-  return o;
-}
-
-int run_crawl_command(const CrawlOptions& options, const po::variables_map& vm) {
-  std::optional<RuleSet> rules;
-  if (vm.count("rules")) {
-    rules = load_rules_or_report(vm["rules"].as<std::string>());
-    if (!rules) return kExitBadRules;
-  }
-  if (options.client.insecure)
-    std::fprintf(stderr, "oitcheck: WARNING: --insecure is on: TLS certificates are not verified\n");
-  auto result = run_crawl(options);
-  if (!result) {
-    std::fprintf(stderr, "oitcheck: %s\n", result.error().message.c_str());
-    return result.error().exit_code;
-  }
-  print_summary(*result, options);
-  if (result->interrupted) return kExitInterrupted;
-  if (!rules) return 0;
-  auto checklist = run_checklist(options.out_dir, *rules, check_options_from(vm));
-  if (!checklist) {
-    std::fprintf(stderr, "oitcheck: %s\n", checklist.error().c_str());
-    return 1;
-  }
-  print_checklist(checklist->report);
-  std::printf("\nreport: %s/report.json (oitcheck explain %s <item> shows why)\n", options.out_dir.c_str(),
-              options.out_dir.c_str());
-  return checklist->not_ok ? kExitNotOk : 0;
+  if (vm.count("rules")) job.rules = vm["rules"].as<std::string>();
+  if (vm.count("fiscal-year")) job.fiscal_year = vm["fiscal-year"].as<int>();
+  if (vm.count("max-clicks")) job.max_clicks = vm["max-clicks"].as<int>();
+  job.lang = vm["lang"].as<std::string>() == "en" ? labels::Lang::en : labels::Lang::th;
+  if (vm.count("history")) job.history_path = vm["history"].as<std::string>();
+  job.keep_runs = vm["keep-runs"].as<size_t>();
+  job.compare_last = vm["compare-last"].as<bool>();
+  job.nightly = vm["nightly"].as<bool>();
+  return job;
 }
 
 int rules_check(int argc, char** argv) {
   if (argc < 4 || std::string(argv[2]) != "check") {
     std::fprintf(stderr, "oitcheck rules: use 'oitcheck rules check FILE...'\n");
-    return 1;
+    return kExitRunError;
   }
   int bad = 0;
   for (int i = 3; i < argc; ++i) {
@@ -194,20 +121,20 @@ int rules_check(int argc, char** argv) {
     std::printf("%s: ok, rule set %s (%zu items, %s)\n", argv[i], rules->id.c_str(), rules->items.size(),
                 rules->complete ? "complete" : "INCOMPLETE list");
   }
-  return bad ? kExitBadRules : 0;
+  return bad ? kExitBadInput : kExitOk;
 }
 
 int explain(int argc, char** argv) {
   if (argc != 4) {
     std::fprintf(stderr, "oitcheck explain: use 'oitcheck explain REPORT-DIR ITEM-ID'\n");
-    return 1;
+    return kExitRunError;
   }
   std::string path = std::string(argv[2]) + "/report.json";
   std::ifstream in(path);
   auto report = nlohmann::json::parse(in, nullptr, false);
   if (!in || report.is_discarded() || !report.contains("items")) {
     std::fprintf(stderr, "oitcheck explain: %s is not a readable oitcheck report\n", path.c_str());
-    return 1;
+    return kExitRunError;
   }
   std::string wanted = argv[3];
   for (const auto& item : report["items"]) {
@@ -229,25 +156,39 @@ int explain(int argc, char** argv) {
         std::printf("\n");
       }
     }
-    return 0;
+    return kExitOk;
   }
   std::fprintf(stderr, "oitcheck explain: %s has no item '%s'\n", path.c_str(), wanted.c_str());
-  return 1;
+  return kExitRunError;
 }
 
-int demo(po::variables_map& vm) {
-  testing::FixtureServer server(OITCHECK_DEMO_SITE);
-  server.start();
-  CrawlOptions options = crawl_options_from(vm);
-  options.homepage = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
-  // The bundled site is the seed office as it stood for the 2566 assessment.
-  if (!vm.count("rules")) vm.emplace("rules", po::variable_value(std::string("ita-2566"), false));
-  if (!vm.count("fiscal-year")) vm.emplace("fiscal-year", po::variable_value(2566, false));
-  std::printf("oitcheck demo: serving the bundled fixture site (%s) on %s\n", OITCHECK_DEMO_SITE,
-              options.homepage.c_str());
-  // Items failing is what the demo shows, not a failure of the demo.
-  int code = run_crawl_command(options, vm);
-  return code == kExitNotOk ? 0 : code;
+int history(const po::variables_map& vm) {
+  if (!vm.count("homepage")) {
+    std::fprintf(stderr, "oitcheck history: give the site's homepage URL, e.g. oitcheck history https://www.example.go.th/\n");
+    return kExitRunError;
+  }
+  auto site = url::normalise_absolute(vm["homepage"].as<std::string>());
+  if (!site) {
+    std::fprintf(stderr, "oitcheck history: %s\n", site.error().c_str());
+    return kExitRunError;
+  }
+  std::string path = vm.count("history") ? vm["history"].as<std::string>() : default_history_path();
+  auto h = History::open(path);
+  if (!h) {
+    std::fprintf(stderr, "oitcheck history: %s\n", h.error().c_str());
+    return kExitRunError;
+  }
+  auto runs = h->runs(*site);
+  if (runs.empty()) {
+    std::printf("no runs of %s in %s\n", site->c_str(), path.c_str());
+    return kExitOk;
+  }
+  std::printf("%-20s  %-18s %4s  %7s  %6s  %5s  %s\n", "finished (UTC)", "rules", "FY", "items", "score", "grade", "crawl");
+  for (const auto& r : runs)
+    std::printf("%-20s  %-18s %4d  %3zu/%-3zu  %6s  %5s  %zu pages%s\n", r.finished_at.c_str(), r.rules_id.c_str(),
+                r.fiscal_year, r.ok, r.total, labels::percent_text(r.percent).c_str(), labels::grade(r.percent),
+                r.pages, r.complete ? "" : " (incomplete)");
+  return kExitOk;
 }
 
 }  // namespace
@@ -255,31 +196,29 @@ int demo(po::variables_map& vm) {
 int run_cli(int argc, char** argv) {
   if (argc < 2) {
     std::fputs(kUsage, stderr);
-    return 1;
+    return kExitRunError;
   }
   std::string command = argv[1];
+  po::options_description options("Options");
+  add_run_options(options);
   if (command == "--help" || command == "-h" || command == "help") {
-    po::options_description d("Crawl options");
-    add_crawl_options(d);
-    std::cout << kUsage << '\n' << d;
-    return 0;
+    std::cout << kUsage << '\n' << options;
+    return kExitOk;
   }
   if (command == "--version") {
     std::printf("oitcheck %s\n", kVersion);
-    return 0;
+    return kExitOk;
   }
   if (command == "rules") return rules_check(argc, argv);
   if (command == "explain") return explain(argc, argv);
-  if (command != "crawl" && command != "demo") {
+  if (command != "crawl" && command != "demo" && command != "nightly" && command != "history") {
     std::fprintf(stderr, "oitcheck: unknown command '%s' (try: oitcheck --help)\n", command.c_str());
-    return 1;
+    return kExitRunError;
   }
-  po::options_description d("Crawl options");
-  add_crawl_options(d);
   po::options_description hidden;
   hidden.add_options()("homepage", po::value<std::string>());
   po::options_description all;
-  all.add(d).add(hidden);
+  all.add(options).add(hidden);
   po::positional_options_description positional;
   positional.add("homepage", 1);
   po::variables_map vm;
@@ -288,23 +227,58 @@ int run_cli(int argc, char** argv) {
     po::notify(vm);
   } catch (const po::error& e) {
     std::fprintf(stderr, "oitcheck %s: %s (try: oitcheck --help)\n", command.c_str(), e.what());
-    return 1;
+    return kExitRunError;
   }
+  if (command == "history") return history(vm);
+  std::string lang = vm["lang"].as<std::string>();
+  if (lang != "th" && lang != "en") {
+    std::fprintf(stderr, "oitcheck %s: --lang must be th or en, not '%s'\n", command.c_str(), lang.c_str());
+    return kExitRunError;
+  }
+  RunJob job = job_from_flags(vm);
+
   if (command == "demo") {
-    if (!vm.count("out")) vm.emplace("out", po::variable_value(std::string("oitcheck-demo"), false));
-    return demo(vm);
+    testing::FixtureServer server(OITCHECK_DEMO_SITE);
+    server.start();
+    job.crawl.homepage = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+    if (job.crawl.out_dir.empty()) job.crawl.out_dir = "oitcheck-demo";
+    // The bundled site is the seed office as it stood for the 2566 assessment.
+    if (job.rules.empty()) job.rules = "ita-2566";
+    if (!job.fiscal_year) job.fiscal_year = 2566;
+    if (!vm.count("history")) job.history_path = job.crawl.out_dir + "/history.sqlite";
+    std::printf("oitcheck demo: serving the bundled fixture site (%s) on %s\n", OITCHECK_DEMO_SITE,
+                job.crawl.homepage.c_str());
+    // Items failing is what the demo shows, not a failure of the demo.
+    int code = execute(job);
+    return code == kExitNotOk ? kExitOk : code;
   }
+
+  if (command == "nightly" || vm.count("config")) {
+    if (!vm.count("config")) {
+      std::fprintf(stderr, "oitcheck nightly: give the run config with --config FILE (see docs/nightly.md)\n");
+      return kExitRunError;
+    }
+    auto configured = load_run_config(vm["config"].as<std::string>(), job);
+    if (!configured) {
+      for (const auto& e : configured.error()) std::fprintf(stderr, "oitcheck: %s\n", e.message().c_str());
+      return kExitBadInput;
+    }
+    job = std::move(*configured);
+    job.nightly = job.nightly || command == "nightly";
+    job.crawl.progress = false;
+    return execute(job);
+  }
+
   if (!vm.count("homepage")) {
     std::fprintf(stderr, "oitcheck crawl: give the homepage URL, e.g. oitcheck crawl https://www.example.go.th/ --out report\n");
-    return 1;
+    return kExitRunError;
   }
-  if (!vm.count("out")) {
+  if (job.crawl.out_dir.empty()) {
     std::fprintf(stderr, "oitcheck crawl: give an output folder with --out DIR\n");
-    return 1;
+    return kExitRunError;
   }
-  CrawlOptions options = crawl_options_from(vm);
-  options.homepage = vm["homepage"].as<std::string>();
-  return run_crawl_command(options, vm);
+  job.crawl.homepage = vm["homepage"].as<std::string>();
+  return execute(job);
 }
 
 }  // namespace oit

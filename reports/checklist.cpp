@@ -44,8 +44,8 @@ CrawlCompleteness completeness_of(const EvidenceGraph& graph) {
 
 }  // namespace
 
-tl::expected<ChecklistResult, std::string> run_checklist(const std::string& out_dir, const RuleSet& rules,
-                                                         const CheckOptions& options, labels::Lang lang) {
+tl::expected<ChecklistResult, std::string> build_checklist(const std::string& out_dir, const RuleSet& rules,
+                                                           const CheckOptions& options) {
   std::string state = (std::filesystem::path(out_dir) / "crawl.sqlite").string();
   if (!std::filesystem::exists(state)) return tl::unexpected("there is no crawl in " + out_dir + " (no crawl.sqlite)");
   auto store = Store::open(state);
@@ -56,7 +56,14 @@ tl::expected<ChecklistResult, std::string> run_checklist(const std::string& out_
   ChecklistResult result;
   result.report = build_report({rules, *graph, verdicts, options.fiscal_year});
   for (const auto& v : verdicts) result.not_ok += v.status != Status::ok;
-  if (auto written = write_all_reports(result.report, out_dir, lang); !written) return tl::unexpected(written.error());
+  return result;
+}
+
+tl::expected<ChecklistResult, std::string> run_checklist(const std::string& out_dir, const RuleSet& rules,
+                                                         const CheckOptions& options, labels::Lang lang) {
+  auto result = build_checklist(out_dir, rules, options);
+  if (!result) return result;
+  if (auto written = write_all_reports(result->report, out_dir, lang); !written) return tl::unexpected(written.error());
   return result;
 }
 

@@ -17,7 +17,11 @@ struct ChecklistResult {
   size_t not_ok = 0;  // items whose status is not "ok"
 };
 
-// Writes report.json, checklist.md, checklist.csv, report.html and ita-page.html into out_dir.
+// Loads the crawl in out_dir and matches the rule set: the report model, not yet written.
+tl::expected<ChecklistResult, std::string> build_checklist(const std::string& out_dir, const RuleSet& rules,
+                                                           const CheckOptions& options);
+
+// build_checklist, then every report format written into out_dir.
 tl::expected<ChecklistResult, std::string> run_checklist(const std::string& out_dir, const RuleSet& rules,
                                                          const CheckOptions& options,
                                                          labels::Lang lang = labels::Lang::th);

@@ -71,8 +71,10 @@ std::string slurp_fd(int fd) {
 CommandResult run_oitcheck(const std::vector<std::string>& args, const std::function<void(int)>& on_started) {
   TempDir io;
   std::string out_path = io / "stdout", err_path = io / "stderr";
+  std::string data_home = io / "data";  // the run history goes here, not into the real home
   pid_t pid = fork();
   if (pid == 0) {
+    setenv("XDG_DATA_HOME", data_home.c_str(), 1);
     int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(out, 1);

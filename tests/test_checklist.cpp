@@ -230,7 +230,7 @@ TEST_CASE("oitcheck explain shows every candidate with its signals and why it wo
   TempDir out;
   auto demo = run_oitcheck({"demo", "--out", out.path()});
   REQUIRE(demo.exit_code == 0);
-  CHECK(demo.out.find("ผ่าน 17 จาก 43 ข้อ (คะแนน 39.53)") != std::string::npos);
+  CHECK(demo.out.find("ผ่าน 17 จาก 43 ข้อ (คะแนน 39.53 ระดับ F)") != std::string::npos);
   auto r = run_oitcheck({"explain", out.path(), "O15"});
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("O15 คู่มือหรือมาตรฐานการให้บริการ: not_linked") != std::string::npos);
