@@ -37,7 +37,7 @@ tl::expected<void, std::string> compute_click_depths(Store& store, UrlId root) {
   std::vector<uint8_t> free_edge(offsets.back());
   {
     std::vector<uint32_t> fill(offsets.begin(), offsets.end() - 1);
-    sql::Statement q(db, "SELECT src, dst, tag FROM links");
+    sql::Statement q(db, "SELECT src, dst, tag FROM links ORDER BY src, ord");  // ties resolve the same way every run
     while (q.step()) {
       auto src = static_cast<size_t>(q.integer(0));
       uint32_t at = fill[src]++;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include "reports/render.hpp"
 #include "reports/text_escape.hpp"
@@ -129,7 +130,14 @@ void item_table(std::ostringstream& h, const json& report, Lang lang) {
   h << "<div class=\"items\"><table>\n<tr><th>" << (th ? "ข้อ" : "Item") << "</th><th>" << (th ? "สถานะ" : "Status")
     << "</th><th>" << (th ? "หลักฐานและเส้นทางคลิก" : "Evidence and click path") << "</th><th>"
     << (th ? "วิธีแก้" : "Fix") << "</th></tr>\n";
-  for (const auto& it : report["items"]) {
+  // Failures first (broken, not linked, stale, missing, unknown), rule-set order within each.
+  std::vector<const json*> rows;
+  for (const auto& it : report["items"]) rows.push_back(&it);
+  std::stable_sort(rows.begin(), rows.end(), [](const json* a, const json* b) {
+    return labels::status_rank(text(*a, "status")) < labels::status_rank(text(*b, "status"));
+  });
+  for (const json* row : rows) {
+    const json& it = *row;
     std::string status = text(it, "status");
     std::string name = lang == Lang::en && !text(it, "name_en").empty() ? text(it, "name_en") : text(it, "name_th");
     h << "<tr class=\"item s-" << status << "\"><td><b>" << escape::html(text(it, "code")) << "</b> " << escape::html(name)
@@ -188,7 +196,7 @@ void reach_map(std::ostringstream& h, const json& report, Lang lang) {
     columns[d].push_back(&it);
     max_depth = std::max(max_depth, d);
   }
-  const int col_w = 130, box_h = 22, top = 40, pad = 10;
+  const int col_w = 110, box_h = 22, top = 40, pad = 10;
   int ncols = max_depth + 2;
   size_t tallest = 1;
   for (auto& [d, items] : columns) tallest = std::max(tallest, items.size());
@@ -210,12 +218,14 @@ void reach_map(std::ostringstream& h, const json& report, Lang lang) {
       h << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << col_w - 14 << "\" height=\"" << box_h
         << "\" rx=\"4\" fill=\"" << color(status) << "\"" << (d == -1 ? " stroke=\"#000\" stroke-dasharray=\"3\"" : "")
         << "><title>" << escape::html(text(*it, "name_th")) << "</title></rect><text x=\"" << x + 5 << "\" y=\""
-        << y + 15 << "\" font-size=\"11\" fill=\"#fff\">" << escape::html(text(*it, "code")) << " "
-        << labels::status(status, lang) << "</text>\n";
+        << y + 15 << "\" font-size=\"11\" fill=\"#fff\">" << escape::html(text(*it, "code")) << "</text>\n";
       y += box_h + 4;
     }
   }
-  h << "</svg>\n";
+  h << "</svg>\n<p>";
+  for (const char* s : kStatuses)
+    h << "<span class=\"badge\" style=\"background:" << color(s) << "\">" << labels::status(s, lang) << "</span> ";
+  h << "</p>\n";
 }
 
 }  // namespace
@@ -235,8 +245,8 @@ std::string render_report_html(const json& report, Lang lang) {
   summary(h, report, lang);
   changes(h, report, lang);
   trend(h, report, lang);
-  item_table(h, report, lang);
   reach_map(h, report, lang);
+  item_table(h, report, lang);
   depth_chart(h, report, lang);
   h << "<p><small>oitcheck · report.json schema " << escape::html(text(report, "schema")) << "</small></p>\n</body>\n</html>\n";
   return h.str();

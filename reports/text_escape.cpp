@@ -23,9 +23,9 @@ std::string markdown(std::string_view s) {
   out.reserve(s.size() + 8);
   for (char c : s) {
     switch (c) {
+      // A bare '&' cannot open a tag; only < and > need entities.
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
       case '\n':
       case '\r': out.push_back(' '); break;
       // '(' and '#' need no escape: '[' is escaped and no text starts a line.

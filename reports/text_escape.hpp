@@ -10,7 +10,7 @@ namespace oit::escape {
 // Text and attribute values in HTML: & < > " ' become entities.
 std::string html(std::string_view s);
 
-// Inline Markdown text: markup characters are backslash-escaped, < > & become entities and
+// Inline Markdown text: markup characters are backslash-escaped, < > become entities and
 // line breaks become spaces, so a title cannot open a link, an image or a table cell.
 std::string markdown(std::string_view s);
 

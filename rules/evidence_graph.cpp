@@ -61,7 +61,11 @@ tl::expected<EvidenceGraph, std::string> EvidenceGraph::load(Store& store) {
   {
     // (target, anchor) -> the shallowest link carrying that anchor text to that target.
     std::map<std::pair<UrlId, std::string>, Inbound> best;
-    sql::Statement q(db, "SELECT src, dst, anchor, region FROM links WHERE tag != 'redirect'");
+    // Ordered by the source's URL so that, between equally shallow sources, the same one wins
+    // every run (URL ids depend on the order pages happened to finish).
+    sql::Statement q(db,
+                     "SELECT l.src, l.dst, l.anchor, l.region FROM links l JOIN urls u ON u.id = l.src "
+                     "WHERE l.tag != 'redirect' ORDER BY u.url, l.ord");
     while (q.step()) {
       auto src = static_cast<UrlId>(q.integer(0));
       UrlId dst = final_of(static_cast<UrlId>(q.integer(1)));

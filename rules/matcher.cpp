@@ -143,6 +143,13 @@ std::string failure_of(const UrlNode& n) {
   return "no answer";
 }
 
+// The same failure in Thai, for the Thai reason.
+std::string failure_th(const Candidate& c) {
+  if (c.assessment.rfind("HTTP ", 0) == 0) return c.assessment;
+  if (c.assessment.rfind("an error page", 0) == 0) return "เปิดได้แต่เป็นหน้าแจ้งข้อผิดพลาด \"" + c.title + "\"";
+  return "เปิดไม่ได้: " + c.assessment;
+}
+
 std::string years_text(const std::set<int>& years) {
   std::string s;
   for (int y : years) s += (s.empty() ? "" : ", ") + std::to_string(y);
@@ -183,7 +190,7 @@ void explain(Verdict& v, const ItemContext& ctx, int fiscal_year, const CrawlCom
     }
     case Status::broken: {
       std::string from = best->path.size() >= 2 ? best->path[best->path.size() - 2] : "";
-      v.reason_th = "ลิงก์จากหน้าแรกไปยัง " + best->url + " ใช้งานไม่ได้ (" + best->assessment + ")";
+      v.reason_th = "ลิงก์จากหน้าแรกไปยัง " + best->url + " ใช้งานไม่ได้ (" + failure_th(*best) + ")";
       v.reason_en = "The main page's link path leads to " + best->url + ", which fails (" + best->assessment + ")";
       v.fix_th = "แก้ลิงก์" + (from.empty() ? std::string() : "ในหน้า " + from) + " ให้ชี้ไปยังเอกสารที่เปิดได้ หรืออัปโหลดเอกสารใหม่";
       v.fix_en = "Fix the link" + (from.empty() ? std::string() : " on " + from) +

@@ -14,6 +14,8 @@ packages=(
   libexpected-dev           # tl::expected for errors as values
   libutf8proc-dev           # Unicode NFC and case folding for matching Thai text
   doctest-dev               # tests
+  chromium fonts-thai-tlwg-ttf  # tests open report.html in headless Chromium (and take its screenshot)
+  systemd                   # tests check the nightly timer unit with systemd-analyze verify
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -69,6 +69,11 @@ std::string slurp_fd(int fd) {
 }  // namespace
 
 CommandResult run_oitcheck(const std::vector<std::string>& args, const std::function<void(int)>& on_started) {
+  return run_program(OITCHECK_BINARY, args, on_started);
+}
+
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
+                          const std::function<void(int)>& on_started) {
   TempDir io;
   std::string out_path = io / "stdout", err_path = io / "stderr";
   std::string data_home = io / "data";  // the run history goes here, not into the real home
@@ -80,7 +85,7 @@ CommandResult run_oitcheck(const std::vector<std::string>& args, const std::func
     dup2(out, 1);
     dup2(err, 2);
     std::vector<char*> argv;
-    std::string binary = OITCHECK_BINARY;
+    std::string binary = program;
     argv.push_back(binary.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());

@@ -51,5 +51,8 @@ struct CommandResult {
 // Runs the built oitcheck binary with `args`; `on_started` (optional) gets the child pid.
 CommandResult run_oitcheck(const std::vector<std::string>& args,
                            const std::function<void(int pid)>& on_started = {});
+// Runs any program with `args`, capturing its output.
+CommandResult run_program(const std::string& program, const std::vector<std::string>& args,
+                          const std::function<void(int pid)>& on_started = {});
 
 }  // namespace oit::testing
