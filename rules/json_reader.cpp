@@ -72,7 +72,10 @@ double JsonReader::number(const json& obj, const std::string& ptr, const char* k
   if (!obj.contains(key)) return fallback;
   const json& v = obj[key];
   if (!v.is_number() || v.get<double>() < lo || v.get<double>() > hi) {
-    fail(ptr + "/" + key, "a number from " + json(lo).dump() + " to " + json(hi).dump(), describe(v));
+    auto shown = [](double d) {
+      return d == static_cast<double>(static_cast<long long>(d)) ? std::to_string(static_cast<long long>(d)) : json(d).dump();
+    };
+    fail(ptr + "/" + key, "a number from " + shown(lo) + " to " + shown(hi), describe(v));
     return fallback;
   }
   return v.get<double>();

@@ -16,6 +16,7 @@ packages=(
   doctest-dev               # tests
   chromium fonts-thai-tlwg-ttf  # tests open report.html in headless Chromium (and take its screenshot)
   systemd                   # tests check the nightly timer unit with systemd-analyze verify
+  python3-jsonschema        # tests validate report.json against reports/report.schema.json
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -109,4 +110,29 @@ TEST_CASE("score now and after the fixes, and the grade, as the assessors comput
   CHECK(std::string(labels::grade(94.99)) == "A");
   CHECK(std::string(labels::grade(95)) == "AA");
   CHECK(std::string(labels::grade(49.99)) == "F");
+}
+
+TEST_CASE("report.json validates against reports/report.schema.json (Debian's python3-jsonschema)") {
+  REQUIRE_MESSAGE(std::filesystem::exists("/usr/bin/python3"), "python3 and python3-jsonschema are needed (scripts/setup.sh)");
+  TempDir dir;
+  json report = stable_report("verdict-kinds");
+  report["changes"] = {{"previous_finished_at", "2025-12-31T00:00:00Z"},
+                       {"regressions", json::array({{{"id", "1"}, {"code", "O1"}, {"name_th", "x"}, {"from", "ok"}, {"to", "broken"}}})},
+                       {"fixes", json::array()},
+                       {"moved", json::array()}};
+  std::ofstream(dir / "report.json") << report.dump();
+  std::string script =
+      "import json, sys, jsonschema\n"
+      "schema = json.load(open(sys.argv[1]))\n"
+      "jsonschema.Draft202012Validator.check_schema(schema)\n"
+      "jsonschema.validate(json.load(open(sys.argv[2])), schema)\n"
+      "print('valid')\n";
+  auto r = run_program("/usr/bin/python3", {"-c", script, std::string(OITCHECK_REPORTS) + "/report.schema.json", dir / "report.json"});
+  CHECK_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(r.out == "valid\n");
+  // And the schema is not a rubber stamp: a report with an unknown status fails it.
+  report["items"][0]["status"] = "fine";
+  std::ofstream(dir / "bad.json") << report.dump();
+  auto bad = run_program("/usr/bin/python3", {"-c", script, std::string(OITCHECK_REPORTS) + "/report.schema.json", dir / "bad.json"});
+  CHECK(bad.exit_code != 0);
 }
