@@ -222,50 +222,58 @@ void explain(Verdict& v, const ItemContext& ctx, int fiscal_year, const CrawlCom
 
 }  // namespace
 
+std::vector<NodeMatch> match_node(const RuleSet& rules, const EvidenceGraph& graph, const UrlNode& n) {
+  std::vector<NodeMatch> out;
+  auto kind = kind_of(n);
+  if (!kind) return out;
+  NodeTexts t = texts_of(n);
+  std::vector<std::vector<SignalHit>> hits(rules.items.size());
+  for (const auto& a : t.anchors) phrase_hits(a, rules, &ItemRule::anchor, "anchor", kAnchorWeight, hits);
+  for (const auto& x : t.titles) phrase_hits(x, rules, &ItemRule::title, "title", kTitleWeight, hits);
+  phrase_hits(t.url, rules, &ItemRule::url, "url", kUrlWeight, hits);
+  phrase_hits(t.body, rules, &ItemRule::body, "body", kBodyWeight, hits);
+  for (size_t i = 0; i < rules.items.size(); ++i) {
+    const ItemRule& item = rules.items[i];
+    if (hits[i].empty()) continue;
+    if (item.code_number && std::count(t.codes.begin(), t.codes.end(), item.code_number))
+      hits[i].push_back({"code", item.code, item.code, kCodeWeight});
+    Candidate c;
+    c.url = n.url;
+    c.kind = *kind;
+    c.title = n.title;
+    c.via = n.via;
+    c.depth = n.click_depth;
+    c.path = graph.path_to(n.id);
+    c.anchor_text = graph.anchor_on_path(n.id);
+    c.status = n.status;
+    c.error = n.error;
+    c.years = t.years;
+    c.confidence = combine(hits[i]);
+    c.signals = std::move(hits[i]);
+    std::string by;
+    if (excluded(item, t, by)) {
+      c.confidence = 0;
+      c.assessment = "ruled out by the phrase \"" + by + "\"";
+    } else if (!item.evidence.count(*kind)) {
+      c.confidence = 0;
+      c.assessment = std::string("a ") + to_string(*kind) + ", which this item does not accept";
+    } else if (!answers(n)) {
+      c.assessment = failure_of(n);
+    }
+    out.push_back({i, std::move(c)});
+  }
+  return out;
+}
+
+std::string node_failure(const UrlNode& n) { return answers(n) ? "" : failure_of(n); }
+
+std::set<int> years_of(const UrlNode& n) { return texts_of(n).years; }
+
 std::vector<Verdict> check_items(const RuleSet& rules, const EvidenceGraph& graph, const CheckOptions& options,
                                  const CrawlCompleteness& crawl) {
-  // hits[item][node] for every node that any item matched.
   std::vector<std::vector<Candidate>> per_item(rules.items.size());
-  for (const UrlNode& n : graph.nodes()) {
-    auto kind = kind_of(n);
-    if (!kind) continue;
-    NodeTexts t = texts_of(n);
-    std::vector<std::vector<SignalHit>> hits(rules.items.size());
-    for (const auto& a : t.anchors) phrase_hits(a, rules, &ItemRule::anchor, "anchor", kAnchorWeight, hits);
-    for (const auto& x : t.titles) phrase_hits(x, rules, &ItemRule::title, "title", kTitleWeight, hits);
-    phrase_hits(t.url, rules, &ItemRule::url, "url", kUrlWeight, hits);
-    phrase_hits(t.body, rules, &ItemRule::body, "body", kBodyWeight, hits);
-    for (size_t i = 0; i < rules.items.size(); ++i) {
-      const ItemRule& item = rules.items[i];
-      if (hits[i].empty()) continue;
-      if (item.code_number && std::count(t.codes.begin(), t.codes.end(), item.code_number))
-        hits[i].push_back({"code", item.code, item.code, kCodeWeight});
-      Candidate c;
-      c.url = n.url;
-      c.kind = *kind;
-      c.title = n.title;
-      c.via = n.via;
-      c.depth = n.click_depth;
-      c.path = graph.path_to(n.id);
-      c.anchor_text = graph.anchor_on_path(n.id);
-      c.status = n.status;
-      c.error = n.error;
-      c.years = t.years;
-      c.confidence = combine(hits[i]);
-      c.signals = std::move(hits[i]);
-      std::string by;
-      if (excluded(item, t, by)) {
-        c.confidence = 0;
-        c.assessment = "ruled out by the phrase \"" + by + "\"";
-      } else if (!item.evidence.count(*kind)) {
-        c.confidence = 0;
-        c.assessment = std::string("a ") + to_string(*kind) + ", which this item does not accept";
-      } else if (!answers(n)) {
-        c.assessment = failure_of(n);
-      }
-      per_item[i].push_back(std::move(c));
-    }
-  }
+  for (const UrlNode& n : graph.nodes())
+    for (auto& m : match_node(rules, graph, n)) per_item[m.item].push_back(std::move(m.candidate));
 
   std::vector<Verdict> verdicts;
   for (size_t i = 0; i < rules.items.size(); ++i) {

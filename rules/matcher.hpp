@@ -25,6 +25,21 @@ struct CrawlCompleteness {
   std::string reason;
 };
 
+// Every item one URL looks like, with its candidate record (confidence 0 when an exclusion
+// phrase or the item's accepted evidence kinds rule it out). Empty for URLs that cannot be
+// evidence (redirects, links that are not http, URLs never fetched).
+struct NodeMatch {
+  size_t item = 0;  // index into rules.items
+  Candidate candidate;
+};
+std::vector<NodeMatch> match_node(const RuleSet& rules, const EvidenceGraph& graph, const UrlNode& node);
+
+// Why a fetched URL does not count as an answer ("HTTP 404", "an error page ..."), "" if it does.
+std::string node_failure(const UrlNode& node);
+
+// The Buddhist-era years a URL's texts (link texts, title, headings, URL, excerpt) are about.
+std::set<int> years_of(const UrlNode& node);
+
 std::vector<Verdict> check_items(const RuleSet& rules, const EvidenceGraph& graph, const CheckOptions& options,
                                  const CrawlCompleteness& crawl);
 
