@@ -12,6 +12,7 @@
 #include "crawler/run_job.hpp"
 #include "crawler/url.hpp"
 #include "reports/history.hpp"
+#include "reports/render.hpp"
 #include "rules/ruleset.hpp"
 #include "tests/server/fixture_server.hpp"
 
@@ -29,15 +30,18 @@ const char* kUsage = R"(oitcheck: checks that a Thai agency's ITA/OIT items are 
 Usage:
   oitcheck demo [--out DIR]              check the bundled fixture agency site (no network)
   oitcheck crawl <homepage-url> --out DIR [--rules ita-2566] [options]
+  oitcheck audit <homepage-url> --answers FILE --rules ita-2566 --out DIR
+                                         check the URLs you are about to submit
+  oitcheck answers <report-dir>          write a suggested answers file from a crawl's evidence
   oitcheck nightly --config FILE         the scheduled run: crawl, check, compare with the last run
   oitcheck history <homepage-url>        runs and scores over time
   oitcheck explain <report-dir> <item-id>
   oitcheck rules check <rule-file>...
   oitcheck --help | --version
 
-Exit codes: 0 done (and, with --rules, every item ok); 1 run or usage error (bad URL,
-unknown flag, homepage unreachable, output folder not writable); 2 some item is not ok;
-3 invalid rule or config file; 4 (--nightly) an item that was ok in the last run is not ok
+Exit codes: 0 done (and, with --rules, every item ok; for audit, every answer ok); 1 run or
+usage error (bad URL, unknown flag, homepage unreachable, output folder not writable); 2 some
+item (or answer) is not ok; 3 invalid rule, config or answers file; 4 (--nightly) an item that was ok in the last run is not ok
 now; 130 interrupted (Ctrl-C; state saved, continue with --resume).
 )";
 
@@ -53,6 +57,7 @@ void add_run_options(po::options_description& d) {
       ("compare-last", po::bool_switch(), "add what changed since the last run")
       ("nightly", po::bool_switch(), "--compare-last, and exit 4 when an item regressed")
       ("config", po::value<std::string>(), "run config file (JSON; see docs/nightly.md)")
+      ("answers", po::value<std::string>(), "audit: the answers to check (CSV item,url or JSON; docs/answers.md)")
       ("resume", po::bool_switch(), "continue the crawl saved in --out")
       ("max-pages", po::value<size_t>()->default_value(50000), "most in-site URLs to fetch")
       ("max-depth", po::value<int>()->default_value(12), "most clicks from the homepage to follow")
@@ -102,6 +107,7 @@ RunJob job_from_flags(const po::variables_map& vm) {
   job.keep_runs = vm["keep-runs"].as<size_t>();
   job.compare_last = vm["compare-last"].as<bool>();
   job.nightly = vm["nightly"].as<bool>();
+  if (vm.count("answers")) job.answers_path = vm["answers"].as<std::string>();
   return job;
 }
 
@@ -162,6 +168,28 @@ int explain(int argc, char** argv) {
   return kExitRunError;
 }
 
+int suggest_answers(int argc, char** argv) {
+  if (argc != 3) {
+    std::fprintf(stderr, "oitcheck answers: use 'oitcheck answers REPORT-DIR' (writes REPORT-DIR/suggested-answers.csv)\n");
+    return kExitRunError;
+  }
+  std::string dir = argv[2];
+  std::ifstream in(dir + "/report.json");
+  auto report = nlohmann::json::parse(in, nullptr, false);
+  if (!in || report.is_discarded() || !report.contains("items")) {
+    std::fprintf(stderr, "oitcheck answers: %s/report.json is not a readable oitcheck report\n", dir.c_str());
+    return kExitRunError;
+  }
+  std::string path = dir + "/suggested-answers.csv";
+  if (auto written = write_file_atomically(path, render_suggested_answers(report)); !written) {
+    std::fprintf(stderr, "oitcheck answers: %s\n", written.error().c_str());
+    return kExitRunError;
+  }
+  std::printf("wrote %s: review it, fill in the empty URLs, then: oitcheck audit <homepage> --answers %s --rules %s --out DIR\n",
+              path.c_str(), path.c_str(), labels::text(report["rules"], "id").c_str());
+  return kExitOk;
+}
+
 int history(const po::variables_map& vm) {
   if (!vm.count("homepage")) {
     std::fprintf(stderr, "oitcheck history: give the site's homepage URL, e.g. oitcheck history https://www.example.go.th/\n");
@@ -211,7 +239,8 @@ int run_cli(int argc, char** argv) {
   }
   if (command == "rules") return rules_check(argc, argv);
   if (command == "explain") return explain(argc, argv);
-  if (command != "crawl" && command != "demo" && command != "nightly" && command != "history") {
+  if (command == "answers") return suggest_answers(argc, argv);
+  if (command != "crawl" && command != "demo" && command != "nightly" && command != "history" && command != "audit") {
     std::fprintf(stderr, "oitcheck: unknown command '%s' (try: oitcheck --help)\n", command.c_str());
     return kExitRunError;
   }
@@ -269,12 +298,16 @@ int run_cli(int argc, char** argv) {
     return execute(job);
   }
 
+  if (command == "audit" && (job.answers_path.empty() || job.rules.empty())) {
+    std::fprintf(stderr, "oitcheck audit: give the answers file and its rule set: --answers FILE --rules ita-2566\n");
+    return kExitRunError;
+  }
   if (!vm.count("homepage")) {
-    std::fprintf(stderr, "oitcheck crawl: give the homepage URL, e.g. oitcheck crawl https://www.example.go.th/ --out report\n");
+    std::fprintf(stderr, "oitcheck %s: give the homepage URL, e.g. oitcheck %s https://www.example.go.th/ --out report\n", command.c_str(), command.c_str());
     return kExitRunError;
   }
   if (job.crawl.out_dir.empty()) {
-    std::fprintf(stderr, "oitcheck crawl: give an output folder with --out DIR\n");
+    std::fprintf(stderr, "oitcheck %s: give an output folder with --out DIR\n", command.c_str());
     return kExitRunError;
   }
   job.crawl.homepage = vm["homepage"].as<std::string>();

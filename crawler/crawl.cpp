@@ -125,6 +125,7 @@ class Crawl {
     homepage_chain_.insert(homepage_id_);
     if (fresh) frontier_.offer(homepage_id_, homepage, 0);
     for (const auto& previous : previous_urls_) discover(previous, homepage, "previous-run");
+    for (const auto& extra : options_.extra_urls) check_extra(extra);
 
     signals_.async_wait([this](const boost::system::error_code& ec, int) {
       if (!ec) stop("interrupted");
@@ -179,6 +180,21 @@ class Crawl {
     if (!fresh) return;
     Admission a = frontier_.offer(id, target->url, 1);
     if (a != Admission::queued && a != Admission::seen) record_skip(id, to_string(a));
+  }
+
+  // A URL the user asked about (an audit's answer): in-site it is crawled like a discovered page;
+  // off-site it is requested once and its title read (a Drive "request access" page shows there).
+  void check_extra(const std::string& written) {
+    auto target = url::resolve(options_.homepage, written);
+    if (!target || !target->fetchable()) return;
+    if (scope_.contains(target->url)) {
+      discover(target->url, options_.homepage, "answer");
+      return;
+    }
+    bool fresh = false;
+    UrlId id = intern(target->url, UrlKind::external, 1, fresh, "answer");
+    if (fresh) ++summary_.external;
+    frontier_.offer(id, target->url, 1, true);
   }
 
   // Lists of URLs that are not links: sitemaps named by robots.txt (or /sitemap.xml by
@@ -371,14 +387,16 @@ class Crawl {
       homepage_error_ = "the homepage " + job.url + " is not an HTML page (it is " + r.content_type + ")";
     }
 
-    bool parse = r.ok() && r.status >= 200 && r.status < 300 && is_html(r) && job.kind == Job::Kind::page;
+    // Off-site pages that were requested are parsed for their title only; their links are not ours.
+    bool parse = r.ok() && r.status >= 200 && r.status < 300 && is_html(r) &&
+                 (job.kind == Job::Kind::page || job.kind == Job::Kind::external);
     if (!parse) {
       if (r.ok() && job.kind == Job::Kind::page && !is_html(r)) ++summary_.documents;
       writer_->push(std::move(o));
       pump();
       return;
     }
-    ++summary_.html_pages;
+    if (job.kind == Job::Kind::page) ++summary_.html_pages;
     ++parsing_;
     asio::post(parse_pool_, [this, job = std::move(job), o = std::move(o), body = std::move(r.body),
                              ct = std::move(r.content_type)]() mutable {
@@ -427,6 +445,11 @@ class Crawl {
     o.title = std::move(page.facts.title);
     o.headings = std::move(page.facts.headings);
     o.excerpt = std::move(page.facts.excerpt);
+    if (job.kind == Job::Kind::external) {
+      writer_->push(std::move(o));
+      pump();
+      return;
+    }
     LinksOfPage links{job.id, {}};
     links.links.reserve(page.facts.links.size());
     for (auto& link : page.facts.links) {

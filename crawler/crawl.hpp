@@ -19,7 +19,10 @@ struct CrawlOptions {
   FrontierOptions frontier;
   ClientOptions client;
   std::vector<std::string> extra_hosts;  // more hosts that belong to the site
-  bool check_external = false;           // also request off-site links (never parsed)
+  bool check_external = false;           // also request off-site links (never crawled further)
+  // URLs to check whatever links to them (the answers of an audit). In-site ones are crawled;
+  // off-site ones are requested and their title read.
+  std::vector<std::string> extra_urls;
   bool resume = false;
   size_t max_body_bytes = 5 * 1024 * 1024;
   int max_redirects = 10;

@@ -8,6 +8,7 @@
 #include "reports/checklist.hpp"
 #include "reports/history.hpp"
 #include "reports/render.hpp"
+#include "rules/answers_file.hpp"
 #include "rules/ruleset.hpp"
 #include "rules/thai_text.hpp"
 
@@ -62,6 +63,23 @@ void print_checklist(const json& report, labels::Lang lang) {
   }
 }
 
+void print_answers(const json& report, labels::Lang lang) {
+  bool th = lang == labels::Lang::th;
+  size_t ok = 0, total = 0;
+  for (const auto& a : report["answers"]) {
+    ++total;
+    ok += labels::text(a, "verdict") == "ok";
+  }
+  std::printf(th ? "\nคำตอบที่จะส่ง: ผ่าน %zu จาก %zu\n" : "\nAnswers to be submitted: %zu of %zu ok\n", ok, total);
+  for (const auto& a : report["answers"]) {
+    std::string verdict = labels::text(a, "verdict");
+    std::printf("  %-4s %-26s %s\n", labels::text(a, "code").c_str(), labels::answer_verdict(verdict, lang),
+                labels::text(a, "url").c_str());
+    if (verdict != "ok")
+      std::printf(th ? "         แก้ไข: %s\n" : "         fix: %s\n", labels::text(a, th ? "fix_th" : "fix_en").c_str());
+  }
+}
+
 // The notification command gets the facts in its environment, never spliced into the command.
 void notify(const NotifySettings& n, const json& report, const std::string& out_dir, size_t regressions) {
   if (n.command.empty()) return;
@@ -91,9 +109,24 @@ int execute(const RunJob& job) {
     }
     rules = std::move(*loaded);
   }
+  std::optional<std::vector<Answer>> answers;
+  CrawlOptions crawl_options = job.crawl;
+  if (!job.answers_path.empty()) {
+    if (!rules) {
+      std::fprintf(stderr, "oitcheck audit: give the rule set the answers are for with --rules\n");
+      return kExitRunError;
+    }
+    auto loaded = load_answers(job.answers_path, *rules);
+    if (!loaded) {
+      for (const auto& e : loaded.error()) std::fprintf(stderr, "oitcheck: %s\n", e.message().c_str());
+      return kExitBadInput;
+    }
+    answers = std::move(*loaded);
+    for (const auto& a : *answers) crawl_options.extra_urls.push_back(a.url);  // checked even if nothing links them
+  }
   if (job.crawl.client.insecure)
     std::fprintf(stderr, "oitcheck: WARNING: --insecure is on: TLS certificates are not verified\n");
-  auto crawled = run_crawl(job.crawl);
+  auto crawled = run_crawl(crawl_options);
   if (!crawled) {
     std::fprintf(stderr, "oitcheck: %s\n", crawled.error().message.c_str());
     return crawled.error().exit_code;
@@ -105,7 +138,7 @@ int execute(const RunJob& job) {
   CheckOptions check;
   check.fiscal_year = job.fiscal_year.value_or(text::current_fiscal_year(std::chrono::system_clock::now()));
   check.max_clicks = job.max_clicks;
-  auto checked = build_checklist(job.crawl.out_dir, *rules, check);
+  auto checked = build_checklist(job.crawl.out_dir, *rules, check, answers ? &*answers : nullptr);
   if (!checked) {
     std::fprintf(stderr, "oitcheck: %s\n", checked.error().c_str());
     return kExitRunError;
@@ -146,8 +179,10 @@ int execute(const RunJob& job) {
   if (!job.quiet_checklist) print_checklist(report, job.lang);
   std::printf("\nreports: %s/report.html, checklist.md, checklist.csv, ita-page.html, report.json\n",
               job.crawl.out_dir.c_str());
+  if (answers) print_answers(report, job.lang);
   notify(job.notify, report, job.crawl.out_dir, regressions);
   if (job.nightly && regressions) return kExitRegression;
+  if (answers) return checked->answers_not_ok ? kExitNotOk : kExitOk;
   return checked->not_ok ? kExitNotOk : kExitOk;
 }
 

@@ -36,6 +36,7 @@ struct RunJob {
   bool compare_last = false;  // add "what changed since the last run"
   bool nightly = false;       // compare_last, and a regression exits with kExitRegression
   NotifySettings notify;
+  std::string answers_path;   // audit: the answers the webmaster plans to submit (CSV or JSON)
   bool quiet_checklist = false;  // do not print the checklist (the demo prints it)
 };
 

@@ -1,10 +1,12 @@
 #include "reports/checklist.hpp"
 
+#include <cmath>
 #include <filesystem>
 
 #include "crawler/store.hpp"
 #include "reports/render.hpp"
 #include "reports/report_json.hpp"
+#include "rules/audit.hpp"
 #include "rules/evidence_graph.hpp"
 
 namespace oit {
@@ -45,7 +47,8 @@ CrawlCompleteness completeness_of(const EvidenceGraph& graph) {
 }  // namespace
 
 tl::expected<ChecklistResult, std::string> build_checklist(const std::string& out_dir, const RuleSet& rules,
-                                                           const CheckOptions& options) {
+                                                           const CheckOptions& options,
+                                                           const std::vector<Answer>* answers) {
   std::string state = (std::filesystem::path(out_dir) / "crawl.sqlite").string();
   if (!std::filesystem::exists(state)) return tl::unexpected("there is no crawl in " + out_dir + " (no crawl.sqlite)");
   auto store = Store::open(state);
@@ -56,6 +59,33 @@ tl::expected<ChecklistResult, std::string> build_checklist(const std::string& ou
   ChecklistResult result;
   result.report = build_report({rules, *graph, verdicts, options.fiscal_year});
   for (const auto& v : verdicts) result.not_ok += v.status != Status::ok;
+  if (answers) {
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& a : audit_answers(rules, *graph, verdicts, *answers, options)) {
+      result.answers_not_ok += a.verdict != "ok";
+      const ItemRule* item = nullptr;
+      for (const auto& r : rules.items)
+        if (r.id == a.item_id) item = &r;
+      list.push_back({{"item", a.item_id},
+                      {"code", item ? item->code : ""},
+                      {"name_th", item ? item->name_th : ""},
+                      {"url", a.url},
+                      {"written", a.written},
+                      {"where", a.where},
+                      {"verdict", a.verdict},
+                      {"problems", a.problems},
+                      {"depth", a.depth ? nlohmann::json(*a.depth) : nlohmann::json(nullptr)},
+                      {"path", a.path},
+                      {"confidence", std::round(a.confidence * 100) / 100},
+                      {"better_item", a.better_item},
+                      {"better_url", a.better_url},
+                      {"reason_th", a.reason_th},
+                      {"reason_en", a.reason_en},
+                      {"fix_th", a.fix_th},
+                      {"fix_en", a.fix_en}});
+    }
+    result.report["answers"] = list;
+  }
   return result;
 }
 

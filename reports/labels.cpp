@@ -14,6 +14,18 @@ const char* status(const std::string& s, Lang lang) {
   return th ? "สรุปไม่ได้" : "unknown";
 }
 
+const char* answer_verdict(const std::string& v, Lang lang) {
+  bool th = lang == Lang::th;
+  if (v == "ok") return th ? "ผ่าน" : "ok";
+  if (v == "broken") return th ? "เปิดไม่ได้" : "does not open";
+  if (v == "not_linked") return th ? "ไม่ได้ลิงก์จากหน้าแรก" : "not linked from the main page";
+  if (v == "wrong_item") return th ? "ตรงกับข้ออื่นมากกว่า" : "matches another item";
+  if (v == "no_match") return th ? "ไม่ตรงกับข้อนี้" : "does not match the item";
+  if (v == "stale") return th ? "ไม่ใช่ข้อมูลปีนี้" : "not for this fiscal year";
+  if (v == "unanswered") return th ? "ยังไม่มีคำตอบ" : "no answer yet";
+  return th ? "ตรวจไม่ได้" : "not checked";
+}
+
 int status_rank(const std::string& s) {
   if (s == "broken") return 0;
   if (s == "not_linked") return 1;

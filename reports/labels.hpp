@@ -11,6 +11,9 @@ namespace oit::labels {
 enum class Lang { th, en };
 
 const char* status(const std::string& status, Lang lang);
+// An audit's verdict on one submitted URL.
+const char* answer_verdict(const std::string& verdict, Lang lang);
+
 // Lower sorts first: what needs work before what is fine.
 int status_rank(const std::string& status);
 

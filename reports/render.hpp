@@ -15,9 +15,13 @@ std::string render_checklist_markdown(const nlohmann::json& report, labels::Lang
 std::string render_checklist_csv(const nlohmann::json& report);
 std::string render_report_html(const nlohmann::json& report, labels::Lang lang);
 std::string render_ita_page(const nlohmann::json& report);
+// The audit's answers, one row per submitted URL (UTF-8 with BOM); "" when the report has none.
+std::string render_answers_csv(const nlohmann::json& report);
+// A suggested answers file (item,url,status,note) from the crawl's best evidence, to review.
+std::string render_suggested_answers(const nlohmann::json& report);
 
-// Writes report.json, checklist.md, checklist.csv, report.html and ita-page.html into `dir`,
-// each through a temporary file and a rename.
+// Writes report.json, checklist.md, checklist.csv, report.html and ita-page.html (and
+// answers.csv for an audit) into `dir`, each through a temporary file and a rename.
 tl::expected<void, std::string> write_all_reports(const nlohmann::json& report, const std::string& dir,
                                                   labels::Lang lang);
 

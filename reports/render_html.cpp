@@ -93,6 +93,24 @@ void changes(std::ostringstream& h, const json& report, Lang lang) {
   h << "</ul>\n";
 }
 
+void answers(std::ostringstream& h, const json& report, Lang lang) {
+  if (!report.contains("answers")) return;
+  bool th = lang == Lang::th;
+  h << "<h2>" << (th ? "ตรวจคำตอบที่จะส่ง" : "The answers to be submitted") << "</h2>\n<table>\n<tr><th>"
+    << (th ? "ข้อ" : "Item") << "</th><th>URL</th><th>" << (th ? "ผล" : "Verdict") << "</th><th>"
+    << (th ? "วิธีแก้" : "Fix") << "</th></tr>\n";
+  for (const auto& a : report["answers"]) {
+    std::string verdict = text(a, "verdict");
+    h << "<tr><td><b>" << escape::html(text(a, "code")) << "</b> " << escape::html(text(a, "name_th")) << "</td><td>";
+    if (!text(a, "url").empty()) h << "<a href=\"" << escape::href(text(a, "url")) << "\">" << escape::html(text(a, "url")) << "</a>";
+    h << "<br><small>" << escape::html(text(a, "where")) << "</small></td><td><span class=\"badge\" style=\"background:"
+      << (verdict == "ok" ? "#2e7d32" : verdict == "unanswered" ? "#757575" : "#c62828") << "\">"
+      << labels::answer_verdict(verdict, lang) << "</span></td><td class=\"fix\">"
+      << escape::html(text(a, th ? "fix_th" : "fix_en")) << "</td></tr>\n";
+  }
+  h << "</table>\n";
+}
+
 // Score over the last runs, oldest first, once there are at least two.
 void trend(std::ostringstream& h, const json& report, Lang lang) {
   const json history = report.value("history", json::array());
@@ -244,6 +262,7 @@ std::string render_report_html(const json& report, Lang lang) {
     << (th ? "ตรวจเมื่อ " : "checked ") << escape::html(text(report.value("run", json::object()), "finished_at")) << "</p>\n";
   summary(h, report, lang);
   changes(h, report, lang);
+  answers(h, report, lang);
   trend(h, report, lang);
   reach_map(h, report, lang);
   item_table(h, report, lang);
@@ -262,6 +281,8 @@ tl::expected<void, std::string> write_all_reports(const json& report, const std:
   };
   for (const auto& [name, content] : files)
     if (auto r = write_file_atomically(dir + "/" + name, content); !r) return r;
+  if (report.contains("answers"))
+    if (auto r = write_file_atomically(dir + "/answers.csv", render_answers_csv(report)); !r) return r;
   return {};
 }
 

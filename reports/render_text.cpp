@@ -89,7 +89,55 @@ void markdown_changes(std::ostringstream& md, const json& report, Lang lang) {
   list("moved", "หลักฐานย้าย URL", "Evidence moved");
 }
 
+void markdown_answers(std::ostringstream& md, const json& report, Lang lang) {
+  if (!report.contains("answers")) return;
+  bool th = lang == Lang::th;
+  md << "\n## " << (th ? "ตรวจคำตอบที่จะส่ง" : "The answers to be submitted") << "\n\n";
+  for (const auto& a : report["answers"]) {
+    std::string verdict = text(a, "verdict");
+    md << "- [" << (verdict == "ok" ? "x" : " ") << "] **" << escape::markdown(text(a, "code")) << "** "
+       << escape::markdown(text(a, "url").empty() ? "-" : text(a, "url")) << ": " << labels::answer_verdict(verdict, lang);
+    if (!text(a, "where").empty()) md << " (" << escape::markdown(text(a, "where")) << ")";
+    md << "\n";
+    if (verdict != "ok") {
+      md << "  - " << (th ? "เหตุผล: " : "Why: ") << escape::markdown(text(a, th ? "reason_th" : "reason_en")) << "\n";
+      md << "  - " << (th ? "วิธีแก้: " : "Fix: ") << escape::markdown(text(a, th ? "fix_th" : "fix_en")) << "\n";
+    }
+  }
+}
+
 }  // namespace
+
+std::string render_answers_csv(const json& report) {
+  if (!report.contains("answers")) return "";
+  std::ostringstream csv;
+  csv << "\xEF\xBB\xBF" << "item,code,url,where,verdict,verdict_th,depth,better_url,reason_th,fix_th\r\n";
+  for (const auto& a : report["answers"]) {
+    std::vector<std::string> cells = {text(a, "item"), text(a, "code"), text(a, "url"), text(a, "where"),
+                                      text(a, "verdict"), labels::answer_verdict(text(a, "verdict"), Lang::th),
+                                      a["depth"].is_number() ? std::to_string(a["depth"].get<int>()) : "",
+                                      text(a, "better_url"), text(a, "reason_th"), text(a, "fix_th")};
+    for (size_t i = 0; i < cells.size(); ++i) csv << (i ? "," : "") << escape::csv(cells[i]);
+    csv << "\r\n";
+  }
+  return csv.str();
+}
+
+std::string render_suggested_answers(const json& report) {
+  std::ostringstream csv;
+  csv << "\xEF\xBB\xBF" << "item,url,status,note\r\n";
+  for (const auto& it : report["items"]) {
+    std::string status = text(it, "status");
+    std::string url = it["evidence"].empty() ? "" : text(it["evidence"][0], "url");
+    // Only evidence an assessor can reach is suggested; the rest says what to do first.
+    std::string note = status == "ok" ? text(it, "name_th") : text(it, "fix_th");
+    if (status != "ok") url.clear();
+    std::vector<std::string> cells = {text(it, "code"), url, status, note};
+    for (size_t i = 0; i < cells.size(); ++i) csv << (i ? "," : "") << escape::csv(cells[i]);
+    csv << "\r\n";
+  }
+  return csv.str();
+}
 
 std::string render_checklist_markdown(const json& report, Lang lang) {
   bool th = lang == Lang::th;
@@ -114,6 +162,7 @@ std::string render_checklist_markdown(const json& report, Lang lang) {
   md << "| " << (th ? "หลังแก้ลิงก์ตามรายการนี้" : "after the link fixes below") << " | " << score.ok + score.fixable << "/"
      << score.total << " | " << labels::percent_text(score.after_fixes) << " (" << labels::grade(score.after_fixes) << ") |\n";
   markdown_changes(md, report, lang);
+  markdown_answers(md, report, lang);
 
   Sections s = sections_of(report);
   size_t todo_count = 0;

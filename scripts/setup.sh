@@ -13,6 +13,7 @@ packages=(
   libsqlite3-dev            # crawl state
   libexpected-dev           # tl::expected for errors as values
   libutf8proc-dev           # Unicode NFC and case folding for matching Thai text
+  libcsv-dev                # CSV parsing of answers files
   doctest-dev               # tests
   chromium fonts-thai-tlwg-ttf  # tests open report.html in headless Chromium (and take its screenshot)
   systemd                   # tests check the nightly timer unit with systemd-analyze verify

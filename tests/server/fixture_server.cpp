@@ -70,6 +70,7 @@ Site load_site(const std::string& dir) {
 std::string type_for(const fs::path& p) {
   static const std::map<std::string, std::string> types = {
       {".html", "text/html; charset=utf-8"}, {".htm", "text/html; charset=utf-8"},
+      {".php", "text/html; charset=utf-8"},  {".aspx", "text/html; charset=utf-8"},
       {".txt", "text/plain; charset=utf-8"}, {".xml", "application/xml"},
       {".pdf", "application/pdf"},           {".doc", "application/msword"},
       {".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
