@@ -363,8 +363,19 @@ class Crawl {
     if (options_.verbose)
       std::cerr << (r.ok() ? std::to_string(r.status) : "ERR") << ' ' << job.url
                 << (r.ok() ? "" : " (" + r.error + ")") << '\n';
-    if ((r.status == 429 || r.status == 503) && r.ok())
+    if ((r.status == 429 || r.status == 503) && r.ok()) {
+      // The server asks us to slow down: pause, go one at a time, and retry a few times before
+      // the answer is recorded (as rate limiting, not as a broken page).
       frontier_.pause_origin(job.origin, Clock::now() + retry_after(r.retry_after));
+      rate_limited_.insert(job.origin);
+      if (retries_[job.id]++ < kMaxRetries) {
+        --summary_.fetched;
+        --summary_.errors;
+        frontier_.requeue(job);
+        pump();
+        return;
+      }
+    }
 
     OutcomeRow o;
     o.id = job.id;
@@ -518,6 +529,7 @@ class Crawl {
             {"complete", summary_.complete},
             {"stop_reason", summary_.stop_reason},
             {"limits_hit", summary_.limits_hit},
+            {"rate_limited", rate_limited_},
             {"seconds", summary_.seconds}};
   }
 
@@ -536,6 +548,9 @@ class Crawl {
   std::unordered_map<std::string, UrlId> ids_;
   UrlId next_id_ = 1;
   std::unordered_map<UrlId, int> redirect_hops_;
+  static constexpr int kMaxRetries = 2;
+  std::unordered_map<UrlId, int> retries_;     // 429/503 answers so far, per URL
+  std::set<std::string> rate_limited_;          // origins that asked us to slow down
   std::unordered_set<UrlId> homepage_chain_;  // the homepage and where it redirects
   UrlId homepage_id_ = 0;
   std::optional<std::string> homepage_error_;

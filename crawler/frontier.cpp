@@ -115,7 +115,7 @@ std::optional<Job> Frontier::take_from(const std::string& key, Origin& o, Clock:
     job.kind = Job::Kind::robots_blocked;
     return job;
   }
-  if (o.in_flight >= options_.per_host_concurrency) {
+  if (o.in_flight >= (o.concurrency ? o.concurrency : options_.per_host_concurrency)) {
     bucket->second.front() = std::move(job);
     return std::nullopt;
   }
@@ -158,6 +158,13 @@ void Frontier::set_robots(const std::string& origin, Robots robots) {
 void Frontier::pause_origin(const std::string& origin, Clock::time_point until) {
   Origin& o = origin_for(origin, false);
   o.next_start = std::max(o.next_start, until);
+  o.concurrency = 1;
+}
+
+void Frontier::requeue(const Job& job) {
+  Origin& o = origin_for(job.origin, job.kind == Job::Kind::external);
+  o.by_depth[job.depth].push_front(job);
+  ++queued_;
 }
 
 const Robots* Frontier::robots_for(const std::string& origin) const {

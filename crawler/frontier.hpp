@@ -63,8 +63,11 @@ class Frontier {
   void finished(const Job& job, Clock::time_point now);
   // robots.txt of `origin` was fetched (or failed): release the origin's queue.
   void set_robots(const std::string& origin, Robots robots);
-  // The server asked us to slow down (429/503 Retry-After): nothing from it before `until`.
+  // The server asked us to slow down (429/503 Retry-After): nothing from it before `until`,
+  // and from then on one request at a time.
   void pause_origin(const std::string& origin, Clock::time_point until);
+  // A job handed out by next() goes back to its queue (to be retried after a pause).
+  void requeue(const Job& job);
 
   bool idle() const { return queued_ == 0 && in_flight_ == 0; }
   size_t queued() const { return queued_; }
@@ -80,6 +83,7 @@ class Frontier {
   struct Origin {
     std::map<int, std::deque<Job>> by_depth;  // shallowest first: discovery follows BFS order
     int in_flight = 0;
+    int concurrency = 0;  // 0: the options' per-host cap; 1 after the server asked us to slow down
     RobotsState robots_state = RobotsState::unknown;
     Robots robots = Robots::allow_all();
     Clock::time_point next_start{};

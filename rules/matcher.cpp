@@ -212,6 +212,15 @@ void explain(Verdict& v, const ItemContext& ctx, int fiscal_year, const CrawlCom
       v.fix_en = "Publish this item on the site and link it from the ITA/OIT menu of the main page";
       break;
     case Status::unknown:
+      if (best && (best->status == 429 || best->status == 503)) {
+        v.reason_th = "เซิร์ฟเวอร์ขอให้ชะลอการเข้าถึง (HTTP " + std::to_string(best->status) + ") ขณะตรวจ " + best->url +
+                      " จึงยังสรุปไม่ได้";
+        v.reason_en = "The server asked us to slow down (HTTP " + std::to_string(best->status) + ") for " + best->url +
+                      ", so this cannot be judged";
+        v.fix_th = "ตรวจใหม่ด้วย --rate ที่ต่ำลง หรือขอให้ผู้ดูแลเซิร์ฟเวอร์ยกเว้นการจำกัดสำหรับ oitcheck";
+        v.fix_en = "Run again with a lower --rate, or ask the server's admin to exempt oitcheck from rate limiting";
+        break;
+      }
       v.reason_th = "การตรวจเว็บไซต์ยังไม่ครบ (" + crawl.reason + ") จึงยังสรุปไม่ได้ว่าขาดหรือไม่ได้ลิงก์";
       v.reason_en = "The crawl did not see the whole site (" + crawl.reason + "), so this cannot be judged";
       v.fix_th = "ตรวจใหม่ด้วย --resume หรือเพิ่ม --max-pages / --time-budget";
@@ -291,7 +300,7 @@ std::vector<Verdict> check_items(const RuleSet& rules, const EvidenceGraph& grap
       if (a.depth && b.depth && *a.depth != *b.depth) return *a.depth < *b.depth;
       return a.url < b.url;
     });
-    std::vector<Candidate*> reachable_good, reachable_stale, reachable_failing, unreachable;
+    std::vector<Candidate*> reachable_good, reachable_stale, reachable_failing, rate_limited, unreachable;
     for (auto& c : cands) {
       if (c.confidence < options.min_confidence) {
         if (c.assessment.empty()) c.assessment = "too weak a match";
@@ -306,7 +315,8 @@ std::vector<Verdict> check_items(const RuleSet& rules, const EvidenceGraph& grap
                                : "no link path from the main page";
         unreachable.push_back(&c);
       } else if (!c.assessment.empty()) {
-        reachable_failing.push_back(&c);
+        // A 429/503 says nothing about the page: the server was refusing us, not the public.
+        (c.status == 429 || c.status == 503 ? rate_limited : reachable_failing).push_back(&c);
       } else if (!year_ok) {
         c.assessment = "reachable, but not for fiscal year " + years_text(ctx.required_years);
         reachable_stale.push_back(&c);
@@ -327,6 +337,9 @@ std::vector<Verdict> check_items(const RuleSet& rules, const EvidenceGraph& grap
     } else if (!reachable_failing.empty()) {
       v.status = Status::broken;
       pick(reachable_failing);
+    } else if (!rate_limited.empty()) {
+      v.status = Status::unknown;
+      pick(rate_limited);
     } else if (!unreachable.empty()) {
       v.status = crawl.complete ? Status::not_linked : Status::unknown;
       pick(unreachable);

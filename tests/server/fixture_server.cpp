@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crawler/strings.hpp"
+#include "tests/server/hostile.hpp"
 
 namespace oit::testing {
 namespace asio = boost::asio;
@@ -35,7 +36,9 @@ struct Route {
   bool has_body = false;
   int delay_ms = 0;
   bool prefix = false;    // also matches every path below the key
-  std::string generate;   // "calendar": a page linking to ?month=N+1, forever
+  std::string generate;   // "calendar": a page linking to ?month=N+1, forever; "hops": /p/K -> /p/K+1
+  std::string hostile;    // a misbehaviour from tests/server/hostile.hpp
+  long amount = 0;        // its size; for "fail_first", how many requests get `status` first
   std::map<std::string, std::string> headers;
 };
 
@@ -60,6 +63,8 @@ Site load_site(const std::string& dir) {
     r.delay_ms = spec.value("delay_ms", 0);
     r.prefix = spec.value("prefix", false);
     r.generate = spec.value("generate", "");
+    r.hostile = spec.value("hostile", "");
+    r.amount = spec.value("amount", 0L);
     const nlohmann::json headers = spec.value("headers", nlohmann::json::object());
     for (auto& [k, v] : headers.items()) r.headers[k] = v.get<std::string>();
     site.routes[path] = r;
@@ -114,6 +119,8 @@ struct FixtureServer::Impl {
   std::map<std::string, Site> sites;  // by host name, lower case, no port
   mutable std::mutex log_mutex;
   std::vector<std::string> log;
+  std::mutex state_mutex;                // guards `failures`
+  std::map<std::string, long> failures;  // "fail_first" routes: requests answered with an error so far
   std::atomic<int>* delay_ms = nullptr;
 
   const Site& site_for(const std::string& host_header) const {
@@ -123,20 +130,25 @@ struct FixtureServer::Impl {
     return it == sites.end() ? default_site : it->second;
   }
 
+  static const Route* find_route(const Site& site, const std::string& target) {
+    std::string path = target.substr(0, target.find('?'));
+    if (auto it = site.routes.find(target); it != site.routes.end()) return &it->second;
+    if (auto it = site.routes.find(path); it != site.routes.end()) return &it->second;
+    const Route* route = nullptr;
+    for (size_t longest = 0; auto& [key, r] : site.routes)
+      if (r.prefix && path.rfind(key, 0) == 0 && key.size() > longest) {
+        route = &r;
+        longest = key.size();
+      }
+    return route;
+  }
+
   // Builds the whole response for one request (status line, headers, body).
-  std::string respond(const std::string& method, const std::string& target, const std::string& host,
-                      int& delay) const {
+  std::string respond(const std::string& method, const std::string& target, const std::string& host, int& delay) {
     const Site& site = site_for(host);
     std::string path = target.substr(0, target.find('?'));
-    const Route* route = nullptr;
-    if (auto it = site.routes.find(target); it != site.routes.end()) route = &it->second;
-    else if (auto it2 = site.routes.find(path); it2 != site.routes.end()) route = &it2->second;
-    else
-      for (size_t longest = 0; auto& [key, r] : site.routes)
-        if (r.prefix && path.rfind(key, 0) == 0 && key.size() > longest) {
-          route = &r;
-          longest = key.size();
-        }
+    const Route* route = find_route(site, target);
+    if (route && route->hostile == "fail_first" && ++failures[host + target] > route->amount) route = nullptr;
 
     int status = 200;
     std::string body, type, extra;
@@ -150,6 +162,15 @@ struct FixtureServer::Impl {
       if (route->status) status = route->status;
       type = route->content_type;
       if (route->has_body) body = route->body;
+      if (route->generate == "hops") {  // /hop/K redirects to /hop/K+1 until `amount`, then a page
+        long k = std::strtol(path.c_str() + path.rfind('/') + 1, nullptr, 10);
+        if (k < route->amount) {
+          status = 302;
+          extra += "Location: " + path.substr(0, path.rfind('/') + 1) + std::to_string(k + 1) + "\r\n";
+        } else {
+          body = "<html><head><title>Hop " + std::to_string(k) + "</title></head><body>end</body></html>";
+        }
+      }
       if (route->generate == "calendar") {
         auto at = target.find("month=");
         long month = at == std::string::npos ? 0 : std::strtol(target.c_str() + at + 6, nullptr, 10);
@@ -157,7 +178,7 @@ struct FixtureServer::Impl {
                std::to_string(month + 1) + "\">next month</a></body></html>";
       }
     }
-    if (!route || (!route->has_body && route->generate.empty() && route->location.empty() && status == 200)) {
+    if (!route || (!route->has_body && route->generate.empty() && route->location.empty() && status < 300)) {
       std::string decoded = strings::percent_decode(path);  // /%E0%B8%81.html names a Thai file
       fs::path file = site.root / fs::path(decoded).relative_path();
       bool hidden = decoded.find("/_") != std::string::npos || decoded.find("..") != std::string::npos;
@@ -212,8 +233,17 @@ struct FixtureServer::Impl {
           std::lock_guard lock(log_mutex);
           log.push_back(host.substr(0, host.rfind(':')) + target);
         }
+        const Route* route = find_route(site_for(host), target);
+        if (route && !route->hostile.empty() && route->hostile != "fail_first") {
+          co_await serve_hostile(socket, route->hostile, route->amount);
+          co_return;
+        }
         int delay = delay_ms->load();
-        std::string response = respond(method, target, host, delay);
+        std::string response;
+        {
+          std::lock_guard lock(state_mutex);
+          response = respond(method, target, host, delay);
+        }
         if (delay > 0) {
           asio::steady_timer timer(socket.get_executor(), std::chrono::milliseconds(delay));
           co_await timer.async_wait(asio::use_awaitable);
