@@ -473,8 +473,10 @@ class Crawl {
       }
       links.links.push_back(LinkRow{dst, std::move(link.anchor_text), link.region, link.tag});
     }
-    writer_->push(std::move(o));
+    // Links before the outcome: if the process dies between the two commits, the page is still
+    // "queued" and --resume fetches it again (replacing its links), so nothing is half-saved.
     writer_->push(std::move(links));
+    writer_->push(std::move(o));
     pump();
   }
 

@@ -11,7 +11,13 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <mutex>
 #include <unordered_map>
 
@@ -31,6 +37,36 @@ bool is_html_type(const char* content_type) {
   return ct.find("html") != std::string_view::npos;
 }
 
+// Loopback, RFC 1918, link-local, CGNAT, "this network", IPv6 ULA and link-local, and
+// IPv4-mapped forms of those.
+bool is_private(const sockaddr* sa) {
+  if (sa->sa_family == AF_INET) {
+    uint32_t a = ntohl(reinterpret_cast<const sockaddr_in*>(sa)->sin_addr.s_addr);
+    return (a >> 24) == 10 || (a >> 24) == 127 || (a >> 24) == 0 || (a >> 20) == (172u << 4 | 1) ||
+           (a >> 16) == (192u << 8 | 168) || (a >> 16) == (169u << 8 | 254) || (a >> 22) == (100u << 2 | 1);
+  }
+  if (sa->sa_family == AF_INET6) {
+    const auto* a6 = reinterpret_cast<const sockaddr_in6*>(sa);
+    const uint8_t* b = a6->sin6_addr.s6_addr;
+    if (IN6_IS_ADDR_LOOPBACK(&a6->sin6_addr) || IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr)) return true;
+    if ((b[0] & 0xfe) == 0xfc || (b[0] == 0xfe && (b[1] & 0xc0) == 0x80)) return true;
+    if (IN6_IS_ADDR_V4MAPPED(&a6->sin6_addr)) {
+      sockaddr_in v4{};
+      v4.sin_family = AF_INET;
+      std::memcpy(&v4.sin_addr, b + 12, 4);
+      return is_private(reinterpret_cast<const sockaddr*>(&v4));
+    }
+  }
+  return false;
+}
+
+std::string address_text(const sockaddr* sa) {
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (sa->sa_family == AF_INET) inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
+  else if (sa->sa_family == AF_INET6) inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
+  return buf;
+}
+
 std::string header_value(CURL* easy, const char* name) {
   struct curl_header* h = nullptr;
   if (curl_easy_header(easy, name, 0, CURLH_HEADER, -1, &h) == CURLHE_OK && h && h->value) return h->value;
@@ -48,6 +84,8 @@ struct HttpClient::Impl {
     Callback done;
     bool type_checked = false;
     bool stopped_on_purpose = false;
+    std::string refused_address;  // --deny-private refused to connect here
+    const ClientOptions* options = nullptr;
     char error_buffer[CURL_ERROR_SIZE] = {};
   };
 
@@ -128,6 +166,21 @@ struct HttpClient::Impl {
       self->socket_action(CURL_SOCKET_TIMEOUT, 0);
     });
     return 0;
+  }
+
+  // Called after DNS, before connect: the only place the real address is known.
+  static curl_socket_t on_open_socket(void* userp, curlsocktype, curl_sockaddr* address) {
+    auto* t = static_cast<Transfer*>(userp);
+    const sockaddr* sa = &address->addr;
+    if (t->options->deny_private && is_private(sa)) {
+      std::string text = address_text(sa);
+      const auto& allowed = t->options->allowed_private;
+      if (std::find(allowed.begin(), allowed.end(), text) == allowed.end()) {
+        t->refused_address = text;
+        return CURL_SOCKET_BAD;
+      }
+    }
+    return socket(address->family, address->socktype, address->protocol);
   }
 
   static size_t on_body(char* data, size_t size, size_t count, void* userp) {
@@ -218,6 +271,8 @@ struct HttpClient::Impl {
     bool on_purpose = code == CURLE_WRITE_ERROR && t.stopped_on_purpose;
     r.curl_code = on_purpose ? 0 : static_cast<int>(code);
     if (r.curl_code != 0) r.error = t.error_buffer[0] ? t.error_buffer : curl_easy_strerror(code);
+    if (!t.refused_address.empty())
+      r.error = "refused to connect to " + t.refused_address + ", a private address (--deny-private)";
     curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &r.status);
     char* ct = nullptr;
     if (curl_easy_getinfo(t.easy, CURLINFO_CONTENT_TYPE, &ct) == CURLE_OK && ct) r.content_type = ct;
@@ -239,6 +294,7 @@ struct HttpClient::Impl {
     t->request = std::move(request);
     t->result.url = t->request.url;
     t->done = std::move(done);
+    t->options = &options;
     CURL* e = t->easy = curl_easy_init();
     curl_easy_setopt(e, CURLOPT_URL, t->request.url.c_str());
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
@@ -259,6 +315,8 @@ struct HttpClient::Impl {
     curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
     curl_easy_setopt(e, CURLOPT_DNS_CACHE_TIMEOUT, 600L);
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Impl::on_open_socket);
+    curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
     if (resolve_list) curl_easy_setopt(e, CURLOPT_RESOLVE, resolve_list);
     if (options.insecure) {
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L);

@@ -328,3 +328,61 @@ TEST_CASE("Ctrl-C stops cleanly with what was fetched saved; --resume finishes t
   // Repeated at most: the one request in flight at Ctrl-C, robots.txt and sitemap.xml.
   CHECK(site.server.requests().size() <= full_requests + 3);
 }
+
+TEST_CASE("--deny-private refuses private addresses after DNS, except the ones allowed") {
+  CasesSite site;
+  TempDir out;
+  auto o = site.options(out.path());
+  std::string port = std::to_string(site.server.port());
+  o.client.deny_private = true;
+  o.client.allowed_private = {"127.0.0.1"};
+  o.client.resolve = {"www.seed.test:" + port + ":127.0.0.1", "seed.test:" + port + ":10.255.255.1"};
+  auto v = crawl(o);
+  CHECK(v.at(site.base + "/final.html")["status"] == 200);  // the allowed address works
+  CHECK(v.at("http://seed.test:" + port + "/bare-host.html")["error"] ==
+        "refused to connect to 10.255.255.1, a private address (--deny-private)");
+}
+
+TEST_CASE("SIGKILL half-way, then --resume: every page exactly once, the same verdicts as an uninterrupted run") {
+  auto statuses = [](const std::string& dir) {
+    std::ifstream in(dir + "/report.json");
+    json report = json::parse(in);
+    std::vector<std::string> out;
+    for (const auto& item : report["items"]) out.push_back(item["status"].get<std::string>());
+    return out;
+  };
+  SeedSite reference;
+  TempDir ref_out;
+  std::string ref_port = std::to_string(reference.server.port());
+  auto ref = run_oitcheck({"crawl", reference.base + "/", "--out", ref_out.path(), "--rules", "ita-2566",
+                           "--fiscal-year", "2566", "--history", ref_out / "h.sqlite", "--resolve",
+                           "www.roietpeo.test:" + ref_port + ":127.0.0.1"});
+  REQUIRE(ref.exit_code == 2);
+
+  SeedSite site;
+  site.server.set_delay_ms(50);
+  TempDir out;
+  std::string port = std::to_string(site.server.port());
+  std::vector<std::string> args = {"crawl", site.base + "/", "--out", out.path(), "--concurrency", "1", "--rules",
+                                   "ita-2566", "--fiscal-year", "2566", "--history", out / "h.sqlite", "--resolve",
+                                   "www.roietpeo.test:" + port + ":127.0.0.1"};
+  auto killed = run_oitcheck(args, [&](int pid) {
+    for (int i = 0; i < 400 && site.server.requests().size() < 20; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    kill(pid, SIGKILL);
+  });
+  CHECK(killed.exit_code == 128 + SIGKILL);
+  site.server.set_delay_ms(0);
+  args.push_back("--resume");
+  auto resumed = run_oitcheck(args);
+  CHECK(resumed.exit_code == 2);
+  CHECK(statuses(out.path()) == statuses(ref_out.path()));
+  json graph = load_graph(out.path());
+  std::set<std::string> urls;
+  for (const auto& u : graph["urls"]) {
+    CHECK_MESSAGE(u["state"] != "queued", u["url"]);
+    urls.insert(u["url"].get<std::string>());
+  }
+  CHECK(urls.size() == graph["urls"].size());
+  CHECK(graph["urls"].size() == load_graph(ref_out.path())["urls"].size());
+}
