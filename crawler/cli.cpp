@@ -73,6 +73,7 @@ void add_run_options(po::options_description& d) {
       ("allow-host", po::value<std::vector<std::string>>()->composing(), "another host that belongs to the site")
       ("resolve", po::value<std::vector<std::string>>()->composing(), "HOST:PORT:ADDRESS, as curl --resolve")
       ("insecure", po::bool_switch(), "do not verify TLS certificates (says so loudly)")
+      ("cacert", po::value<std::string>(), "trust the CAs in this PEM file instead of the system's")
       ("deny-private", po::bool_switch(), "refuse loopback, private and link-local addresses (shared service)")
       ("allow-private-address", po::value<std::vector<std::string>>()->composing(), "with --deny-private, an address still allowed")
       ("verbose,v", po::bool_switch(), "log every request on stderr");
@@ -94,6 +95,7 @@ RunJob job_from_flags(const po::variables_map& vm) {
   o.client.max_host_connections = o.frontier.per_host_concurrency;
   o.client.insecure = vm["insecure"].as<bool>();
   o.client.deny_private = vm["deny-private"].as<bool>();
+  if (vm.count("cacert")) o.client.ca_file = vm["cacert"].as<std::string>();
   if (vm.count("allow-private-address"))
     o.client.allowed_private = vm["allow-private-address"].as<std::vector<std::string>>();
   if (vm.count("resolve")) o.client.resolve = vm["resolve"].as<std::vector<std::string>>();

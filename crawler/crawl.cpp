@@ -55,6 +55,8 @@ std::chrono::seconds retry_after(const std::string& value) {
   return std::chrono::seconds(std::clamp(s, 1L, 300L));
 }
 
+constexpr int kCurlPeerFailedVerification = 60;  // CURLE_PEER_FAILED_VERIFICATION; net stays behind http_client
+
 std::string iso_time(std::chrono::system_clock::time_point t) {
   std::time_t tt = std::chrono::system_clock::to_time_t(t);
   std::tm tm{};
@@ -392,6 +394,9 @@ class Crawl {
       follow_redirect(job, r, o, homepage);
     } else if (homepage && !r.ok()) {
       homepage_error_ = "cannot fetch the homepage " + job.url + ": " + r.error;
+      if (r.curl_code == kCurlPeerFailedVerification)
+        *homepage_error_ += " (the site's TLS certificate does not verify; assessors' browsers may still cope, e.g. with a "
+                           "missing intermediate certificate; fix the server, or check anyway with --insecure)";
     } else if (homepage && r.status >= 400) {
       homepage_error_ = "the homepage " + job.url + " answered HTTP " + std::to_string(r.status);
     } else if (homepage && !is_html(r)) {

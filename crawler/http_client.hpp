@@ -22,6 +22,7 @@ struct ClientOptions {
   long max_total_connections = 64;
   std::vector<std::string> resolve;  // "host:port:address" entries, as curl --resolve
   bool insecure = false;             // skip TLS verification (the user asked, loudly)
+  std::string ca_file;               // trust these CAs instead of the system's (PEM)
   // Refuse loopback, private, link-local and carrier-grade NAT addresses after DNS resolution
   // (for use as a shared service), except the addresses listed.
   bool deny_private = false;

@@ -116,16 +116,20 @@ json JsonReader::object(const json& obj, const std::string& ptr, const char* key
   return obj[key];
 }
 
-json JsonReader::parse_file(const std::string& path, std::vector<InputError>& errors) {
+std::string JsonReader::read_file(const std::string& path, std::vector<InputError>& errors) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     errors.push_back({path, "", "a readable file", "no such file"});
-    return json(json::value_t::discarded);
+    return "";
   }
   std::stringstream buffer;
   buffer << in.rdbuf();
+  return buffer.str();
+}
+
+json JsonReader::parse_text(const std::string& text, const std::string& path, std::vector<InputError>& errors) {
   try {
-    json doc = json::parse(buffer.str());
+    json doc = json::parse(text);
     if (!doc.is_object()) {
       errors.push_back({path, "", "a JSON object", describe(doc)});
       return json(json::value_t::discarded);
@@ -135,6 +139,12 @@ json JsonReader::parse_file(const std::string& path, std::vector<InputError>& er
     errors.push_back({path, "", "valid JSON", std::string("a syntax error: ") + e.what()});
     return json(json::value_t::discarded);
   }
+}
+
+json JsonReader::parse_file(const std::string& path, std::vector<InputError>& errors) {
+  std::string text = read_file(path, errors);
+  if (!errors.empty()) return json(json::value_t::discarded);
+  return parse_text(text, path, errors);
 }
 
 }  // namespace oit

@@ -38,6 +38,9 @@ class JsonReader {
 
   // Parses a whole file; on failure records the error and returns a discarded value.
   static nlohmann::json parse_file(const std::string& path, std::vector<InputError>& errors);
+  static std::string read_file(const std::string& path, std::vector<InputError>& errors);
+  // Parses text that must be one JSON object; `path` names it in errors.
+  static nlohmann::json parse_text(const std::string& text, const std::string& path, std::vector<InputError>& errors);
 
  private:
   std::string file_;

@@ -94,12 +94,19 @@ int code_number_of(const std::string& code) {
 
 tl::expected<RuleSet, std::vector<InputError>> load_rule_set(const std::string& path) {
   std::vector<InputError> file_errors;
-  json doc = JsonReader::parse_file(path, file_errors);
-  if (doc.is_discarded()) {
+  std::string text = JsonReader::read_file(path, file_errors);
+  if (!file_errors.empty()) {
     for (auto& e : file_errors)
       if (e.expected == "a readable file") e.expected = "a readable rule file";
     return tl::unexpected(file_errors);
   }
+  return parse_rule_set(text, path);
+}
+
+tl::expected<RuleSet, std::vector<InputError>> parse_rule_set(const std::string& text, const std::string& path) {
+  std::vector<InputError> file_errors;
+  json doc = JsonReader::parse_text(text, path, file_errors);
+  if (doc.is_discarded()) return tl::unexpected(file_errors);
   Reader r(path);
   RuleSet set;
   set.file = path;

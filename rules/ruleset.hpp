@@ -65,6 +65,8 @@ struct RuleSet {
 
 // Loads and validates a rule file. All errors are returned, not only the first.
 tl::expected<RuleSet, std::vector<InputError>> load_rule_set(const std::string& path);
+// The same for rule-file text already in memory; `name` stands for the file in messages.
+tl::expected<RuleSet, std::vector<InputError>> parse_rule_set(const std::string& text, const std::string& name);
 
 // A rule set named like "ita-2566" is looked up in the shipped rules folder; anything with a
 // '/' or ending in ".json" is a path.

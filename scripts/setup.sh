@@ -18,6 +18,8 @@ packages=(
   chromium fonts-thai-tlwg-ttf  # tests open report.html in headless Chromium (and take its screenshot)
   systemd                   # tests check the nightly timer unit with systemd-analyze verify
   python3-jsonschema        # tests validate report.json against reports/report.schema.json
+  clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
+  libssl-dev openssl        # the fixture server's TLS listener and its test certificates
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -79,3 +79,8 @@ TEST_CASE("www and bare host are one site; origin and path are sliced from norma
   CHECK(url::path_and_query("https://a.go.th/x/y?z=1") == "/x/y?z=1");
   CHECK(url::path_and_query("https://a.go.th?z=1") == "/?z=1");
 }
+
+TEST_CASE("fuzz_url crash: an escaped dot after the dot segments were removed stays escaped") {
+  std::string once = resolved("http://a.go.th/", "/x/%2e/y/%2E%2E/z");
+  CHECK(url::normalise_absolute(once) == once);
+}

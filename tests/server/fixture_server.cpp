@@ -8,12 +8,15 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
 #include <filesystem>
+#include <optional>
+#include <type_traits>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -208,7 +211,9 @@ struct FixtureServer::Impl {
     return method == "HEAD" ? head : head + body;
   }
 
-  asio::awaitable<void> session(tcp::socket socket) {
+  // One connection: plain (tcp::socket) or TLS (ssl::stream); hostile behaviours are plain only.
+  template <class Stream>
+  asio::awaitable<void> session(Stream socket) {
     asio::streambuf buffer(64 * 1024);
     try {
       for (;;) {
@@ -234,9 +239,11 @@ struct FixtureServer::Impl {
           log.push_back(host.substr(0, host.rfind(':')) + target);
         }
         const Route* route = find_route(site_for(host), target);
-        if (route && !route->hostile.empty() && route->hostile != "fail_first") {
-          co_await serve_hostile(socket, route->hostile, route->amount);
-          co_return;
+        if constexpr (std::is_same_v<Stream, tcp::socket>) {
+          if (route && !route->hostile.empty() && route->hostile != "fail_first") {
+            co_await serve_hostile(socket, route->hostile, route->amount);
+            co_return;
+          }
         }
         int delay = delay_ms->load();
         std::string response;
@@ -255,7 +262,7 @@ struct FixtureServer::Impl {
       // The client went away or sent something unreadable: drop the connection.
     }
     boost::system::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
+    socket.lowest_layer().shutdown(tcp::socket::shutdown_both, ignored);
   }
 
   asio::awaitable<void> accept_loop() {
@@ -263,9 +270,20 @@ struct FixtureServer::Impl {
       boost::system::error_code ec;
       tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
-      asio::co_spawn(io, session(std::move(socket)), asio::detached);
+      if (tls) asio::co_spawn(io, tls_session(std::move(socket)), asio::detached);
+      else asio::co_spawn(io, session(std::move(socket)), asio::detached);
     }
   }
+
+  asio::awaitable<void> tls_session(tcp::socket socket) {
+    asio::ssl::stream<tcp::socket> stream(std::move(socket), *tls);
+    boost::system::error_code ec;
+    co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;  // the client refused our certificate: that is what TLS tests look for
+    co_await session(std::move(stream));
+  }
+
+  std::optional<asio::ssl::context> tls;
 };
 
 FixtureServer::FixtureServer(std::string default_site) : impl_(std::make_unique<Impl>()) {
@@ -277,6 +295,13 @@ FixtureServer::~FixtureServer() { stop(); }
 
 void FixtureServer::add_site(const std::string& host, const std::string& site_dir) {
   impl_->sites[host] = load_site(site_dir);
+}
+
+void FixtureServer::start_tls(const std::string& cert_chain_pem, const std::string& key_pem, uint16_t port) {
+  impl_->tls.emplace(asio::ssl::context::tls_server);
+  impl_->tls->use_certificate_chain_file(cert_chain_pem);
+  impl_->tls->use_private_key_file(key_pem, asio::ssl::context::pem);
+  start(port);
 }
 
 void FixtureServer::start(uint16_t port) {

@@ -35,6 +35,8 @@ class FixtureServer {
 
   // Binds 127.0.0.1:`port` (0 = any free port) and serves on a background thread.
   void start(uint16_t port = 0);
+  // The same over TLS with the given certificate chain and key (PEM files).
+  void start_tls(const std::string& cert_chain_pem, const std::string& key_pem, uint16_t port = 0);
   void stop();
   uint16_t port() const { return port_; }
 
