@@ -4,7 +4,11 @@
 
 #include <boost/program_options.hpp>
 
+#include <pthread.h>
+#include <signal.h>
+
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
@@ -37,6 +41,7 @@ Usage:
   oitcheck history <homepage-url>        runs and scores over time
   oitcheck explain <report-dir> <item-id>
   oitcheck rules check <rule-file>...
+  oitcheck serve-fixture <dir> [--port N] serve a fixture site on 127.0.0.1 (benchmarks, bug reports)
   oitcheck --help | --version
 
 Exit codes: 0 done (and, with --rules, every item ok; for audit, every answer ok); 1 run or
@@ -197,6 +202,28 @@ int suggest_answers(int argc, char** argv) {
   return kExitOk;
 }
 
+// Serves a fixture folder (tests/fixtures/..., bench/million) until Ctrl-C.
+int serve_fixture(int argc, char** argv) {
+  if (argc < 3) {
+    std::fprintf(stderr, "oitcheck serve-fixture: use 'oitcheck serve-fixture DIR [--port N]'\n");
+    return kExitRunError;
+  }
+  uint16_t port = 0;
+  if (argc == 5 && std::string(argv[3]) == "--port") port = static_cast<uint16_t>(std::atoi(argv[4]));
+  testing::FixtureServer server(argv[2]);
+  server.start(port);
+  std::printf("serving %s on http://127.0.0.1:%u/ (Ctrl-C stops)\n", argv[2], server.port());
+  std::fflush(stdout);
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  int received = 0;
+  sigwait(&signals, &received);
+  return kExitOk;
+}
+
 int history(const po::variables_map& vm) {
   if (!vm.count("homepage")) {
     std::fprintf(stderr, "oitcheck history: give the site's homepage URL, e.g. oitcheck history https://www.example.go.th/\n");
@@ -247,6 +274,7 @@ int run_cli(int argc, char** argv) {
   if (command == "rules") return rules_check(argc, argv);
   if (command == "explain") return explain(argc, argv);
   if (command == "answers") return suggest_answers(argc, argv);
+  if (command == "serve-fixture") return serve_fixture(argc, argv);
   if (command != "crawl" && command != "demo" && command != "nightly" && command != "history" && command != "audit") {
     std::fprintf(stderr, "oitcheck: unknown command '%s' (try: oitcheck --help)\n", command.c_str());
     return kExitRunError;

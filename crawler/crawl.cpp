@@ -249,12 +249,8 @@ class Crawl {
       fetch_listing(api + route + "?per_page=100&_fields=link,source_url", Listing::wordpress);
   }
 
-  void record_skip(UrlId id, const std::string& reason) {
-    OutcomeRow o;
-    o.id = id;
-    o.state = "skipped";
-    o.skip_reason = reason;
-    writer_->push(std::move(o));
+  void record_skip(UrlId id, const char* reason) {
+    writer_->push(SkipRow{id, reason});
     ++summary_.skipped;
   }
 
@@ -292,6 +288,11 @@ class Crawl {
     // Parsed pages waiting for a thread hold their bodies in memory: stop fetching while
     // too many are queued, and resume as they finish.
     size_t parse_backlog_cap = 64;
+    // The disk is behind (pages with thousands of links): hold fetching until it catches up.
+    if (writer_->backlog() > kMaxWriteBacklog) {
+      wake_at = Clock::now() + std::chrono::milliseconds(20);
+      parse_backlog_cap = 0;
+    }
     while (client_.in_flight() < options_.max_in_flight && parsing_ < parse_backlog_cap) {
       auto job = frontier_.next(Clock::now(), wake_at);
       if (!job) break;
@@ -556,6 +557,7 @@ class Crawl {
   UrlId next_id_ = 1;
   std::unordered_map<UrlId, int> redirect_hops_;
   static constexpr int kMaxRetries = 2;
+  static constexpr size_t kMaxWriteBacklog = 50000;  // records; a few MiB
   std::unordered_map<UrlId, int> retries_;     // 429/503 answers so far, per URL
   std::set<std::string> rate_limited_;          // origins that asked us to slow down
   std::unordered_set<UrlId> homepage_chain_;  // the homepage and where it redirects

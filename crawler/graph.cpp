@@ -83,28 +83,28 @@ tl::expected<void, std::string> export_graph_json(Store& store, const std::strin
   using nlohmann::json;
   sqlite3* db = store.handle();
 
-  // id -> (url, redirect target, parent) for final URLs and click paths.
-  struct Brief {
-    std::string url, redirect_to;
+  // Only what final URLs and click paths need, so memory follows the reachable part of the
+  // site, not every URL ever seen (a million too-deep URLs cost nothing here).
+  std::unordered_map<std::string, std::string> redirect_of;  // url -> redirect target
+  struct Step {
+    std::string url;
     UrlId parent = 0;
   };
-  std::unordered_map<UrlId, Brief> brief;
-  std::unordered_map<std::string, UrlId> id_of;
+  std::unordered_map<UrlId, Step> reached;  // URLs with a click path
   {
-    sql::Statement q(db, "SELECT id, url, redirect_to, parent FROM urls");
-    while (q.step()) {
-      auto id = static_cast<UrlId>(q.integer(0));
-      brief[id] = Brief{q.text(1), q.text(2),
-                        static_cast<UrlId>(q.integer(3))};
-      id_of[brief[id].url] = id;
-    }
+    sql::Statement q(db, "SELECT url, redirect_to FROM urls WHERE redirect_to IS NOT NULL");
+    while (q.step()) redirect_of[q.text(0)] = q.text(1);
   }
-  auto final_url = [&](const Brief& b) {
-    std::string current = b.url, next = b.redirect_to;
-    for (int hops = 0; !next.empty() && hops < 50; ++hops) {
-      current = next;
-      auto it = id_of.find(next);
-      next = it == id_of.end() ? "" : brief[it->second].redirect_to;
+  {
+    sql::Statement q(db, "SELECT id, url, COALESCE(parent, 0) FROM urls WHERE click_depth IS NOT NULL");
+    while (q.step()) reached[static_cast<UrlId>(q.integer(0))] = Step{q.text(1), static_cast<UrlId>(q.integer(2))};
+  }
+  auto final_url = [&](const std::string& url) {
+    std::string current = url;
+    for (int hops = 0; hops < 50; ++hops) {
+      auto it = redirect_of.find(current);
+      if (it == redirect_of.end()) break;
+      current = it->second;
     }
     return current;
   };
@@ -139,7 +139,7 @@ tl::expected<void, std::string> export_graph_json(Store& store, const std::strin
       u["body_bytes"] = q.integer(9);
       u["truncated"] = static_cast<int>(q.integer(10)) != 0;
       if (!q.is_null(11)) u["redirect_to"] = q.text(11);
-      u["final_url"] = final_url(brief[id]);
+      u["final_url"] = final_url(u["url"].get<std::string>());
       u["charset"] = q.text(12);
       u["title"] = q.text(13);
       std::string headings = q.text(14);
@@ -153,7 +153,12 @@ tl::expected<void, std::string> export_graph_json(Store& store, const std::strin
       } else {
         u["click_depth"] = static_cast<int>(q.integer(16));
         std::vector<std::string> trail;
-        for (UrlId at = id; at != 0 && trail.size() < 1000; at = brief[at].parent) trail.push_back(brief[at].url);
+        for (UrlId at = id; at != 0 && trail.size() < 1000;) {
+          auto it = reached.find(at);
+          if (it == reached.end()) break;
+          trail.push_back(it->second.url);
+          at = it->second.parent;
+        }
         u["path"] = json(std::vector<std::string>(trail.rbegin(), trail.rend()));
       }
       out << (first ? "" : ",\n") << u.dump(-1, ' ', false, json::error_handler_t::replace);

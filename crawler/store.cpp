@@ -121,6 +121,7 @@ tl::expected<void, std::string> Store::apply(const std::vector<StoreRecord>& bat
   Statement clear_links(db_, "DELETE FROM links WHERE src=?");
   Statement add_link(db_, "INSERT INTO links(src, dst, ord, anchor, region, tag) VALUES(?,?,?,?,?,?)");
   Statement put_meta(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)");
+  Statement skip(db_, "UPDATE urls SET state='skipped', skip_reason=?2 WHERE id=?1");
 
   int rc = SQLITE_DONE;
   for (const auto& record : batch) {
@@ -146,6 +147,8 @@ tl::expected<void, std::string> Store::apply(const std::vector<StoreRecord>& bat
         rc = add_link.bind(1, int64_t{l->src}).bind(2, int64_t{link.dst}).bind(3, ord++)
                  .bind(4, link.anchor_text).bind(5, to_string(link.region)).bind(6, to_string(link.tag)).run();
       }
+    } else if (const auto* k = std::get_if<SkipRow>(&record)) {
+      rc = skip.bind(1, int64_t{k->id}).bind(2, k->reason).run();
     } else if (const auto* m = std::get_if<MetaRow>(&record)) {
       rc = put_meta.bind(1, m->key).bind(2, m->value).run();
     }
@@ -208,6 +211,11 @@ tl::expected<void, std::string> StoreWriter::flush() {
   drained_.wait(lock, [this] { return (pending_.empty() && !busy_) || error_.has_value(); });
   if (error_) return tl::unexpected(*error_);
   return {};
+}
+
+size_t StoreWriter::backlog() {
+  std::lock_guard lock(mutex_);
+  return pending_.size();
 }
 
 std::optional<std::string> StoreWriter::error() {

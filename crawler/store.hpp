@@ -36,7 +36,14 @@ struct UrlRow {
   // How the crawler learned of it: "link" (followed from a page), "sitemap", "feed",
   // "wordpress-api" or "previous-run".
   // Only links make a URL reachable; the others find evidence the homepage does not link.
-  std::string via = "link";
+  const char* via = "link";  // a string literal
+};
+
+// A URL that is known but not fetched (robots, off-site, bounds): kept small, there can be
+// millions of these.
+struct SkipRow {
+  UrlId id = 0;
+  const char* reason = "";  // a string literal
 };
 
 // The one outcome every URL ends in.
@@ -74,7 +81,7 @@ struct MetaRow {
   std::string key, value;
 };
 
-using StoreRecord = std::variant<UrlRow, OutcomeRow, LinksOfPage, MetaRow>;
+using StoreRecord = std::variant<UrlRow, SkipRow, OutcomeRow, LinksOfPage, MetaRow>;
 
 class Store {
  public:
@@ -118,6 +125,8 @@ class StoreWriter {
   tl::expected<void, std::string> flush();
   // The first write error, if any (disk full, file removed): the crawl stops on it.
   std::optional<std::string> error();
+  // Records waiting for the disk: the crawl holds back while this is large.
+  size_t backlog();
 
  private:
   void run();

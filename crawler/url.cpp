@@ -83,7 +83,10 @@ std::string canonical_escapes(std::string_view s) {
         continue;
       }
     }
-    out.push_back(s[i]);
+    // A '%' that starts no escape is written as one ("%25"), or "%%65" would become "%e" and
+    // then a different escape the next time round (found by fuzz_url).
+    if (s[i] == '%') out += "%25";
+    else out.push_back(s[i]);
   }
   return out;
 }

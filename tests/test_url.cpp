@@ -84,3 +84,9 @@ TEST_CASE("fuzz_url crash: an escaped dot after the dot segments were removed st
   std::string once = resolved("http://a.go.th/", "/x/%2e/y/%2E%2E/z");
   CHECK(url::normalise_absolute(once) == once);
 }
+
+TEST_CASE("fuzz_url crash: a '%' that starts no escape is written as %25") {
+  std::string once = resolved("http://a.go.th/", "/x/%%65y/100%");
+  CHECK(once == "http://a.go.th/x/%25ey/100%25");
+  CHECK(url::normalise_absolute(once) == once);
+}

@@ -39,7 +39,9 @@ struct Route {
   bool has_body = false;
   int delay_ms = 0;
   bool prefix = false;    // also matches every path below the key
-  std::string generate;   // "calendar": a page linking to ?month=N+1, forever; "hops": /p/K -> /p/K+1
+  // "calendar": a page linking to ?month=N+1, forever; "hops": /p/K -> /p/K+1;
+  // "fanout": /p/K links to `amount` new pages
+  std::string generate;
   std::string hostile;    // a misbehaviour from tests/server/hostile.hpp
   long amount = 0;        // its size; for "fail_first", how many requests get `status` first
   std::map<std::string, std::string> headers;
@@ -173,6 +175,13 @@ struct FixtureServer::Impl {
         } else {
           body = "<html><head><title>Hop " + std::to_string(k) + "</title></head><body>end</body></html>";
         }
+      }
+      if (route->generate == "fanout") {  // /fan/K links to /fan/K*N+1 .. /fan/K*N+N: N^depth URLs
+        long k = std::strtol(path.c_str() + path.rfind('/') + 1, nullptr, 10);
+        body = "<html><head><title>Fan " + std::to_string(k) + "</title></head><body>";
+        for (long i = 1; i <= route->amount; ++i)
+          body += "<a href=\"" + std::to_string(k * route->amount + i) + "\">" + std::to_string(i) + "</a>\n";
+        body += "</body></html>";
       }
       if (route->generate == "calendar") {
         auto at = target.find("month=");
