@@ -81,3 +81,10 @@ TEST_CASE("oitcheck rules check: exit 0 for a good file, 3 and every error for a
   CHECK(bad.err.find(dir / "bad.json" + ": /id: expected a non-empty string, found nothing (the key is missing)") != std::string::npos);
   CHECK(bad.err.find(dir / "bad.json" + ": /items: expected a non-empty array of items, found nothing") != std::string::npos);
 }
+
+TEST_CASE("fuzz_rules crash: a number too large for JSON is an error, not an exception") {
+  TempDir dir;
+  auto errors = errors_of(dir, "{\"year\": 1" + std::string(400, '0') + "}");
+  REQUIRE(errors.size() == 1);
+  CHECK(errors[0].find(": /: expected valid JSON, found a syntax error: ") != std::string::npos);
+}
