@@ -112,7 +112,8 @@ tl::expected<RuleSet, std::vector<InputError>> parse_rule_set(const std::string&
   set.file = path;
   r.only_keys(doc, "", {"schema", "id", "framework", "year", "name_th", "name_en", "complete", "note", "sources",
                         "defaults", "groups", "items"});
-  if (doc.value("schema", "") != "oitcheck.rules/1")
+  // Not doc.value(): it throws when the key holds a non-string (found by fuzz_rules).
+  if (!doc.contains("schema") || doc["schema"] != "oitcheck.rules/1")
     r.fail("/schema", "\"oitcheck.rules/1\"", doc.contains("schema") ? describe(doc["schema"]) : "nothing");
   set.id = r.string(doc, "", "id", true);
   set.framework = r.string(doc, "", "framework", true);

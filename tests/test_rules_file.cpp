@@ -88,3 +88,10 @@ TEST_CASE("fuzz_rules crash: a number too large for JSON is an error, not an exc
   REQUIRE(errors.size() == 1);
   CHECK(errors[0].find(": /: expected valid JSON, found a syntax error: ") != std::string::npos);
 }
+
+TEST_CASE("fuzz_rules crash: a schema that is not a string is an error, not an exception") {
+  TempDir dir;
+  auto errors = errors_of(dir, "{\"schema\": 99}");
+  REQUIRE_FALSE(errors.empty());
+  CHECK(errors[0] == dir / "rules.json" + ": /schema: expected \"oitcheck.rules/1\", found the number 99");
+}
