@@ -23,6 +23,7 @@
 #include "crawler/extract.hpp"
 #include "crawler/graph.hpp"
 #include "crawler/progress.hpp"
+#include "crawler/scope.hpp"
 #include "crawler/sitemap.hpp"
 #include "crawler/store.hpp"
 #include "crawler/url.hpp"
@@ -32,17 +33,6 @@ namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
 namespace {
-
-// The site being crawled: hosts compared without "www." and without scheme.
-class Scope {
- public:
-  void add_host(const std::string& host) { sites_.insert(url::site_of_host(host)); }
-  bool contains(const std::string& absolute) const { return sites_.count(url::site_of_host(url::host_of(absolute))) > 0; }
-  nlohmann::json to_json() const { return nlohmann::json(std::vector<std::string>(sites_.begin(), sites_.end())); }
-
- private:
-  std::set<std::string> sites_;
-};
 
 bool is_html(const FetchResult& r) {
   return r.content_type.empty() || r.content_type.find("html") != std::string::npos;
