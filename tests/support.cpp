@@ -14,6 +14,17 @@ namespace fs = std::filesystem;
 
 std::string fixture(const std::string& name) { return std::string(OITCHECK_FIXTURES) + "/" + name; }
 
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+void replace_all(std::string& s, const std::string& from, const std::string& to) {
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+}
+
 TempDir::TempDir() {
   std::random_device rd;
   path_ = (fs::temp_directory_path() / ("oitcheck-test-" + std::to_string(rd()) + std::to_string(getpid()))).string();

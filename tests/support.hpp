@@ -15,6 +15,8 @@
 namespace oit::testing {
 
 std::string fixture(const std::string& name);  // absolute path of tests/fixtures/<name>
+std::string slurp(const std::string& path);    // a whole file, "" when it cannot be read
+void replace_all(std::string& s, const std::string& from, const std::string& to);
 
 // A fresh folder under the system temp dir, removed when the object goes away.
 class TempDir {

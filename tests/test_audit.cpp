@@ -14,17 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
-}
-
 // An answers template from tests/fixtures/answers with the fixture server's address filled in.
 std::string answers_file(const TempDir& dir, const std::string& name, uint16_t port) {
   std::string text = slurp(fixture("answers/" + name));

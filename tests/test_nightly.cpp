@@ -13,13 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
 std::string write_config(const TempDir& dir, uint16_t port, int keep_runs) {
   json config = {{"site", "http://127.0.0.1:" + std::to_string(port) + "/"},
                  {"rules", "ita-2566"},

@@ -39,10 +39,6 @@ void check_golden(const std::string& name, const std::string& actual) {
   FAIL_CHECK(name << " differs from its golden file at line " << line << ":\n  expected: " << le << "\n  actual:   " << la);
 }
 
-void replace_all(std::string& s, const std::string& from, const std::string& to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
-}
-
 // The fixture crawled and checked against ita-2566 for FY 2566, with the varying parts fixed.
 json stable_report(const std::string& site) {
   FixtureServer server(fixture(site));
