@@ -386,3 +386,22 @@ TEST_CASE("SIGKILL half-way, then --resume: every page exactly once, the same ve
   CHECK(urls.size() == graph["urls"].size());
   CHECK(graph["urls"].size() == load_graph(ref_out.path())["urls"].size());
 }
+
+TEST_CASE("URL traps: session ids, shuffled parameters and a doubly escaped &amp; are cut per path") {
+  CasesSite site;
+  TempDir out;
+  auto v = crawl(site.options(out.path()));  // at most 5 distinct queries per path here
+  size_t shop = 0;
+  for (const auto& r : site.server.requests()) shop += r.find("/shop/") != std::string::npos;
+  CHECK(shop <= 6);
+  CHECK(v.summary.complete);
+}
+
+TEST_CASE("bot protection (403) is recorded, gopher redirects are refused") {
+  CasesSite site;
+  TempDir out;
+  auto v = crawl(site.options(out.path()));
+  CHECK(v.at(site.base + "/blocked/page.html")["status"] == 403);
+  CHECK(v.at(site.base + "/to-gopher")["error"] == "redirect to a non-http(s) address refused");
+  CHECK(v.at("gopher://127.0.0.1/1")["kind"] == "unfetchable");
+}

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <sstream>
 
 #include "tests/support.hpp"
@@ -120,4 +121,24 @@ TEST_CASE("the systemd timer and service units in docs/ pass systemd-analyze ver
   std::filesystem::copy_file(dir / "oitcheck-nightly@.timer", dir / "oitcheck-nightly@example.timer");
   auto r = run_program("/usr/bin/systemd-analyze", {"verify", dir / "oitcheck-nightly@example.timer", dir / "oitcheck-nightly@example.service"});
   CHECK_MESSAGE(r.exit_code == 0, r.err);
+}
+
+TEST_CASE("a full disk is one clear error and the previous report survives") {
+  FixtureServer server(fixture("seed-office"));
+  server.start();
+  TempDir out;
+  std::string home = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+  auto good = run_oitcheck({"crawl", home, "--out", out.path(), "--rules", "ita-2566", "--fiscal-year", "2566",
+                            "--history", out / "h.sqlite"});
+  REQUIRE(good.exit_code == 2);
+  std::string before = slurp(out / "report.json");
+  // No file may grow past 64 KiB: the crawl state hits that like a full disk (EFBIG, with
+  // SIGXFSZ ignored as a shell passes it on).
+  std::string command = "trap '' XFSZ; exec prlimit --fsize=65536 '" + std::string(OITCHECK_BINARY) + "' crawl '" +
+                        home + "' --out '" + out.path() + "' --rules ita-2566 --history '" + out / "h.sqlite" + "'";
+  auto full = run_program("/bin/sh", {"-c", command});
+  CHECK(full.exit_code == 1);
+  CHECK(full.err.rfind("oitcheck: cannot ", 0) == 0);  // the state cannot be reset/written: one line, with the reason
+  CHECK(std::count(full.err.begin(), full.err.end(), '\n') == 1);
+  CHECK(slurp(out / "report.json") == before);
 }

@@ -40,7 +40,8 @@ struct Route {
   int delay_ms = 0;
   bool prefix = false;    // also matches every path below the key
   // "calendar": a page linking to ?month=N+1, forever; "hops": /p/K -> /p/K+1;
-  // "fanout": /p/K links to `amount` new pages
+  // "fanout": /p/K links to `amount` new pages; "sessions": a fresh session id (and parameter
+  // order, and a doubly escaped &amp;) in every link
   std::string generate;
   std::string hostile;    // a misbehaviour from tests/server/hostile.hpp
   long amount = 0;        // its size; for "fail_first", how many requests get `status` first
@@ -182,6 +183,13 @@ struct FixtureServer::Impl {
         for (long i = 1; i <= route->amount; ++i)
           body += "<a href=\"" + std::to_string(k * route->amount + i) + "\">" + std::to_string(i) + "</a>\n";
         body += "</body></html>";
+      }
+      if (route->generate == "sessions") {  // every link carries a fresh session id, parameters shuffled
+        static long session = 0;
+        ++session;
+        body = "<html><head><title>Session</title></head><body><a href=\"?sid=" + std::to_string(session) +
+               "&page=1\">next</a> <a href=\"?page=1&sid=" + std::to_string(session) + "x\">next</a> "
+               "<a href=\"?a=1&amp;amp;b=" + std::to_string(session) + "\">escaped twice</a></body></html>";
       }
       if (route->generate == "calendar") {
         auto at = target.find("month=");
