@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Sets up oitcheck on a fresh Debian 12 machine: installs the Debian packages it builds with
 # (only those missing), then configures and builds into ./build. Safe to run again.
+#   scripts/setup.sh                     what the tool and its tests build with
+#   scripts/setup.sh --with-test-tools   also the programs the tests drive (scripts/test.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,12 +17,16 @@ packages=(
   libutf8proc-dev           # Unicode NFC and case folding for matching Thai text
   libcsv-dev                # CSV parsing of answers files
   doctest-dev               # tests
-  chromium fonts-thai-tlwg-ttf  # tests open report.html in headless Chromium (and take its screenshot)
-  systemd                   # tests check the nightly timer unit with systemd-analyze verify
-  python3-jsonschema        # tests validate report.json against reports/report.schema.json
-  clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
-  libssl-dev openssl        # the fixture server's TLS listener and its test certificates
+  libssl-dev openssl        # the fixture server's TLS listener (tests, and the demo's server)
 )
+if [ "${1:-}" = "--with-test-tools" ]; then
+  packages+=(
+    chromium fonts-thai-tlwg-ttf  # tests open report.html in headless Chromium (and take its screenshot)
+    systemd                   # tests check the nightly timer unit with systemd-analyze verify
+    python3-jsonschema        # tests validate report.json against reports/report.schema.json
+    clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
+  )
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,7 +4,7 @@
 # This is the README's test command and what .ci/run runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --with-test-tools
 ctest --test-dir build --output-on-failure
 
 cmake -S . -B build-asan -DOITCHECK_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
