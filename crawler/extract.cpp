@@ -3,6 +3,8 @@
 #include <gumbo.h>
 #include <strings.h>
 
+#include <algorithm>
+#include <cstddef>
 #include <cstring>
 #include <memory>
 #include <string>
@@ -36,8 +38,30 @@ const char* to_string(LinkTag t) {
 
 namespace {
 
-struct OutputDeleter {
-  void operator()(GumboOutput* o) const { gumbo_destroy_output(&kGumboDefaultOptions, o); }
+// Bump allocation for one parse: blocks of 256 KiB (or one block for a larger request), all
+// freed together when the parse is done. Individual frees are no-ops.
+class ParseArena {
+ public:
+  static void* allocate(void* self, size_t size) { return static_cast<ParseArena*>(self)->take(size); }
+  static void release(void*, void*) {}
+
+ private:
+  void* take(size_t size) {
+    size = (size + 15) & ~size_t{15};
+    if (size > left_) {
+      size_t block = std::max<size_t>(size, 256 * 1024);
+      blocks_.push_back(std::make_unique_for_overwrite<std::max_align_t[]>(block / sizeof(std::max_align_t) + 1));
+      next_ = reinterpret_cast<char*>(blocks_.back().get());
+      left_ = block;
+    }
+    void* p = next_;
+    next_ += size;
+    left_ -= size;
+    return p;
+  }
+  std::vector<std::unique_ptr<std::max_align_t[]>> blocks_;
+  char* next_ = nullptr;
+  size_t left_ = 0;
 };
 
 const char* attr(const GumboNode* n, const char* name) {
@@ -340,12 +364,17 @@ class Extractor {
 }  // namespace
 
 PageFacts extract_page(std::string_view utf8_html, std::string_view page_url, const ExtractLimits& limits) {
+  // gumbo allocates every node and string separately; a per-page arena makes those allocations
+  // a pointer bump and frees the whole tree at once (malloc/free was a fifth of the crawl's CPU).
+  ParseArena arena;
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;  // recording parse errors costs time and memory we never use
-  std::unique_ptr<GumboOutput, OutputDeleter> out(
-      gumbo_parse_with_options(&options, utf8_html.data(), utf8_html.size()));
+  options.allocator = &ParseArena::allocate;
+  options.deallocator = &ParseArena::release;
+  options.userdata = &arena;
+  GumboOutput* out = gumbo_parse_with_options(&options, utf8_html.data(), utf8_html.size());
   if (!out) return {};
-  return Extractor(page_url, limits).run(out->root);
+  return Extractor(page_url, limits).run(out->root);  // the arena frees the tree on return
 }
 
 }  // namespace oit
