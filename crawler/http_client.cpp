@@ -180,7 +180,8 @@ struct HttpClient::Impl {
         return CURL_SOCKET_BAD;
       }
     }
-    return socket(address->family, address->socktype, address->protocol);
+    // CLOEXEC: a notification command run later must not inherit the crawler's connections.
+    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
   }
 
   static size_t on_body(char* data, size_t size, size_t count, void* userp) {
