@@ -115,7 +115,7 @@ Scheme classify(const std::string& scheme) {
 }
 
 // Normalise a CURLU that already holds an absolute http(s) URL.
-tl::expected<std::string, std::string> finish(CURLU* h) {
+tl::expected<std::string, std::string> finish(CURLU* h, bool again = true) {
   curl_url_set(h, CURLUPART_FRAGMENT, nullptr, 0);
   {
     CurlString host;
@@ -131,8 +131,19 @@ tl::expected<std::string, std::string> finish(CURLU* h) {
   // Only the part after the authority gets canonical escapes; the host is already lower case.
   auto scheme_end = s.find("://");
   auto path_start = s.find('/', scheme_end == std::string::npos ? 0 : scheme_end + 3);
-  if (path_start == std::string::npos) return s + "/";
-  return s.substr(0, path_start) + canonical_escapes(std::string_view(s).substr(path_start));
+  std::string result = path_start == std::string::npos
+                           ? s + "/"
+                           : s.substr(0, path_start) + canonical_escapes(std::string_view(s).substr(path_start));
+  // A host that only became a number after its escapes were decoded ("%38" -> "8") is read as
+  // an IPv4 address ("0.0.0.8") when parsed again: parse once more so one spelling is final
+  // (found by fuzz_url).
+  std::string host = host_of(result);
+  bool numeric = !host.empty() && host.find_first_not_of("0123456789abcdefx.") == std::string::npos;
+  if (numeric && again) {
+    UrlHandle second(curl_url());
+    if (curl_url_set(second.get(), CURLUPART_URL, result.c_str(), 0) == CURLUE_OK) return finish(second.get(), false);
+  }
+  return result;
 }
 
 }  // namespace

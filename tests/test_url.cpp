@@ -90,3 +90,8 @@ TEST_CASE("fuzz_url crash: a '%' that starts no escape is written as %25") {
   CHECK(once == "http://a.go.th/x/%25ey/100%25");
   CHECK(url::normalise_absolute(once) == once);
 }
+
+TEST_CASE("fuzz_url crash: a host that becomes a number once decoded is normalised as an address") {
+  std::string once = resolved("http://a.go.th/", "HTTP:/%38:");
+  CHECK(url::normalise_absolute(once) == once);
+}
