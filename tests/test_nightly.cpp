@@ -90,20 +90,29 @@ TEST_CASE("a bad config file is exit code 3 with every error and its place") {
   CHECK(r.err.find("oitcheck: " + f + ": /notify/when: expected \"regression\", \"not_ok\" or \"always\", found \"sometimes\"") != std::string::npos);
 }
 
+// The seed office served and checked once into `out`: the good report a later run must keep.
+struct GoodRun {
+  FixtureServer server{fixture("seed-office")};
+  std::string home;
+  std::string report;
+  explicit GoodRun(const TempDir& out) {
+    server.start();
+    home = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
+    auto good = run_oitcheck({"crawl", home, "--out", out.path(), "--rules", "ita-2566", "--fiscal-year", "2566",
+                              "--history", out / "h.sqlite"});
+    REQUIRE(good.exit_code == 2);
+    report = slurp(out / "report.json");
+  }
+};
+
 TEST_CASE("an interrupted or failed run never replaces the last good report") {
-  FixtureServer server(fixture("seed-office"));
-  server.start();
   TempDir out;
-  std::string home = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
-  auto good = run_oitcheck({"crawl", home, "--out", out.path(), "--rules", "ita-2566", "--fiscal-year", "2566",
-                            "--history", out / "h.sqlite"});
-  REQUIRE(good.exit_code == 2);
-  std::string before = slurp(out / "report.json");
+  GoodRun before(out);
   // The homepage is gone on the next run: the run fails and the reports stay as they were.
-  auto failed = run_oitcheck({"crawl", "http://127.0.0.1:" + std::to_string(server.port()) + "/gone/", "--out",
-                              out.path(), "--rules", "ita-2566", "--history", out / "h.sqlite"});
+  auto failed = run_oitcheck({"crawl", before.home + "gone/", "--out", out.path(), "--rules", "ita-2566", "--history",
+                              out / "h.sqlite"});
   CHECK(failed.exit_code == 1);
-  CHECK(slurp(out / "report.json") == before);
+  CHECK(slurp(out / "report.json") == before.report);
 }
 
 TEST_CASE("the systemd timer and service units in docs/ pass systemd-analyze verify") {
@@ -124,14 +133,9 @@ TEST_CASE("the systemd timer and service units in docs/ pass systemd-analyze ver
 }
 
 TEST_CASE("a full disk is one clear error and the previous report survives") {
-  FixtureServer server(fixture("seed-office"));
-  server.start();
   TempDir out;
-  std::string home = "http://127.0.0.1:" + std::to_string(server.port()) + "/";
-  auto good = run_oitcheck({"crawl", home, "--out", out.path(), "--rules", "ita-2566", "--fiscal-year", "2566",
-                            "--history", out / "h.sqlite"});
-  REQUIRE(good.exit_code == 2);
-  std::string before = slurp(out / "report.json");
+  GoodRun before(out);
+  const std::string& home = before.home;
   // No file may grow past 64 KiB: the crawl state hits that like a full disk (EFBIG, with
   // SIGXFSZ ignored as a shell passes it on).
   std::string command = "trap '' XFSZ; exec prlimit --fsize=65536 '" + std::string(OITCHECK_BINARY) + "' crawl '" +
@@ -140,5 +144,5 @@ TEST_CASE("a full disk is one clear error and the previous report survives") {
   CHECK(full.exit_code == 1);
   CHECK(full.err.rfind("oitcheck: cannot ", 0) == 0);  // the state cannot be reset/written: one line, with the reason
   CHECK(std::count(full.err.begin(), full.err.end(), '\n') == 1);
-  CHECK(slurp(out / "report.json") == before);
+  CHECK(slurp(out / "report.json") == before.report);
 }
