@@ -65,6 +65,15 @@ NodeTexts texts_of(const UrlNode& n) {
 
 using MatchersOf = const Matchers ItemRule::*;
 
+// The text shown for a signal: body text is cut to 300 bytes (on a character boundary) so a
+// report does not carry every page's excerpt once per item.
+std::string shown_text(const Text& t, const char* signal) {
+  if (std::string_view(signal) != "body" || t.written.size() <= 300) return t.written;
+  size_t cut = 300;
+  while (cut > 0 && (static_cast<unsigned char>(t.written[cut]) & 0xC0) == 0x80) --cut;
+  return t.written.substr(0, cut) + "...";
+}
+
 // For one text and one signal: each item's longest matching phrase. An item whose phrase lies
 // inside a longer phrase of another item that also matched is dropped ("นโยบายหรือแผนการพัฒนา
 // ทรัพยากรบุคคล" inside "การดำเนินการตามนโยบายหรือแผน..."): the more specific item wins.
@@ -79,7 +88,7 @@ void phrase_hits(const Text& t, const RuleSet& rules, MatchersOf which, const ch
     if (!best[i])
       for (const auto& pat : m.patterns)
         if (std::regex_search(t.normal, pat.regex)) {
-          hits[i].push_back({signal, t.written, pat.written, weight});
+          hits[i].push_back({signal, shown_text(t, signal), pat.written, weight});
           break;
         }
   }
@@ -89,7 +98,7 @@ void phrase_hits(const Text& t, const RuleSet& rules, MatchersOf which, const ch
     for (size_t j = 0; j < best.size() && !dominated; ++j)
       dominated = j != i && best[j] && best[j]->squashed.size() > best[i]->squashed.size() &&
                   best[j]->squashed.find(best[i]->squashed) != std::string::npos;
-    if (!dominated) hits[i].push_back({signal, t.written, best[i]->written, weight});
+    if (!dominated) hits[i].push_back({signal, shown_text(t, signal), best[i]->written, weight});
   }
 }
 
