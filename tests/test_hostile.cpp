@@ -100,4 +100,11 @@ TEST_CASE("hostile site: every misbehaviour ends in its own outcome, within the 
     CHECK(h.at("/invalid-utf8.html")["title"].get<std::string>().rfind("ok ", 0) == 0);
     CHECK(h.at("/binary-as-html")["status"] == 200);
   }
+
+  SUBCASE("HEAD refused (405) while GET works: documents are checked with GET, so they answer") {
+    const auto& h = hostile();
+    CHECK(h.at("/report.pdf")["status"] == 200);
+    CHECK(h.at("/report.pdf")["content_type"] == "application/pdf");
+    CHECK(h.at("/report.pdf")["body_bytes"] == 0);  // the transfer stopped after the headers
+  }
 }

@@ -45,6 +45,7 @@ struct Route {
   std::string generate;
   std::string hostile;    // a misbehaviour from tests/server/hostile.hpp
   long amount = 0;        // its size; for "fail_first", how many requests get `status` first
+  int head_status = 0;    // answer HEAD requests with this status (GET still works)
   std::map<std::string, std::string> headers;
 };
 
@@ -71,6 +72,7 @@ Site load_site(const std::string& dir) {
     r.generate = spec.value("generate", "");
     r.hostile = spec.value("hostile", "");
     r.amount = spec.value("amount", 0L);
+    r.head_status = spec.value("head_status", 0);
     const nlohmann::json headers = spec.value("headers", nlohmann::json::object());
     for (auto& [k, v] : headers.items()) r.headers[k] = v.get<std::string>();
     site.routes[path] = r;
@@ -222,6 +224,7 @@ struct FixtureServer::Impl {
       replace_all(*text, "{{PORT}}", std::to_string(port));
       replace_all(*text, "{{HOST}}", host);
     }
+    if (method == "HEAD" && route && route->head_status) status = route->head_status;
     std::string head = "HTTP/1.1 " + std::to_string(status) + " " + reason(status) + "\r\n" +
                        "Content-Type: " + type + "\r\n" + "Content-Length: " + std::to_string(body.size()) +
                        "\r\n" + extra + "\r\n";
