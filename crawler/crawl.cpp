@@ -2,30 +2,26 @@
 
 #include <unistd.h>
 
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <set>
-#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include <nlohmann/json.hpp>
 
 #include "crawler/charset.hpp"
+#include "crawler/crawl_engine.hpp"
 #include "crawler/extract.hpp"
 #include "crawler/graph.hpp"
 #include "crawler/progress.hpp"
 #include "crawler/scope.hpp"
 #include "crawler/sitemap.hpp"
-#include "crawler/store.hpp"
 #include "crawler/url.hpp"
 
 namespace oit {
@@ -61,37 +57,32 @@ struct ParsedPage {
   std::string charset;
 };
 
-class Crawl {
+}  // namespace
+
+struct SiteCrawl::Impl {
  public:
-  Crawl(const CrawlOptions& options, Store& store, std::vector<std::string> previous_urls)
+  Impl(CrawlEngine& engine, const CrawlOptions& options, Store& store, uint64_t owner)
       : options_(options),
-        previous_urls_(std::move(previous_urls)),
-        client_(io_, options.client),
+        engine_(engine),
+        owner_(owner),
         frontier_(options.frontier),
-        parse_pool_(options.parse_threads ? options.parse_threads : std::max(1u, std::thread::hardware_concurrency())),
         store_(store),
-        wake_timer_(io_),
-        budget_timer_(io_),
-        progress_timer_(io_),
-        signals_(io_, SIGINT, SIGTERM),
+        writer_(std::in_place, store),
+        wake_timer_(engine.io()),
+        budget_timer_(engine.io()),
+        progress_timer_(engine.io()),
         progress_(options.progress && isatty(STDERR_FILENO)) {}
 
-  tl::expected<CrawlSummary, CrawlError> run(const std::string& homepage) {
-    auto started = Clock::now();
-    {
-      StoreWriter writer(store_);
-      writer_ = &writer;
-      if (auto r = start(homepage); !r) return tl::unexpected(r.error());
-      io_.run();
-      parse_pool_.join();
-      summary_.seconds = std::chrono::duration<double>(Clock::now() - started).count();
-      summarise();
-      writer.push(MetaRow{"summary", summary_json().dump()});
-      writer.push(MetaRow{"finished_at", iso_time(std::chrono::system_clock::now())});
-      writer.push(MetaRow{"scope", scope_.to_json().dump()});
-      if (auto flushed = writer.flush(); !flushed) return tl::unexpected(CrawlError{flushed.error(), 1});
-      writer_ = nullptr;
-    }
+  // After the drain: the last rows, then click depths and graph.json.
+  tl::expected<CrawlSummary, CrawlError> finish() {
+    summary_.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
+    summarise();
+    writer_->push(MetaRow{"summary", summary_json().dump()});
+    writer_->push(MetaRow{"finished_at", iso_time(std::chrono::system_clock::now())});
+    writer_->push(MetaRow{"scope", scope_.to_json().dump()});
+    auto flushed = writer_->flush();
+    writer_.reset();
+    if (!flushed) return tl::unexpected(CrawlError{flushed.error(), 1});
     progress_.done();
     if (state_error_) return tl::unexpected(CrawlError{*state_error_, 1});
     if (homepage_error_) return tl::unexpected(CrawlError{*homepage_error_, 1});
@@ -102,8 +93,10 @@ class Crawl {
     return summary_;
   }
 
- private:
-  tl::expected<void, CrawlError> start(const std::string& homepage) {
+  void start(std::function<void()> drained) {
+    drained_ = std::move(drained);
+    started_ = Clock::now();
+    const std::string& homepage = options_.homepage;
     scope_.add_host(url::host_of(homepage));
     for (const auto& h : options_.extra_hosts) scope_.add_host(h);
     if (options_.resume) {
@@ -116,12 +109,10 @@ class Crawl {
     homepage_id_ = intern(homepage, UrlKind::page, 0, fresh);
     homepage_chain_.insert(homepage_id_);
     if (fresh) frontier_.offer(homepage_id_, homepage, 0);
-    for (const auto& previous : previous_urls_) discover(previous, homepage, "previous-run");
+    if (!options_.resume)
+      for (const auto& previous : store_.previous_urls()) discover(previous, homepage, "previous-run");
     for (const auto& extra : options_.extra_urls) check_extra(extra);
 
-    signals_.async_wait([this](const boost::system::error_code& ec, int) {
-      if (!ec) stop("interrupted");
-    });
     if (options_.time_budget_seconds > 0) {
       budget_timer_.expires_after(std::chrono::duration_cast<Clock::duration>(
           std::chrono::duration<double>(options_.time_budget_seconds)));
@@ -130,8 +121,7 @@ class Crawl {
       });
     }
     if (progress_.enabled()) tick_progress();
-    asio::post(io_, [this] { pump(); });
-    return {};
+    asio::post(engine_.io(), [this] { pump(); });
   }
 
   void load_previous() {
@@ -201,7 +191,7 @@ class Crawl {
     request.url = list_url;
     request.max_body_bytes = 20 * 1024 * 1024;
     request.keep_non_html_body = true;
-    client_.fetch(std::move(request), [this, list_url, kind](FetchResult r) {
+    fetch(std::move(request), [this, list_url, kind](FetchResult r) {
       --meta_in_flight_;
       nlohmann::json info = {{"status", r.status}};
       if (!r.ok()) info["error"] = r.error;
@@ -283,7 +273,12 @@ class Crawl {
       wake_at = Clock::now() + std::chrono::milliseconds(20);
       parse_backlog_cap = 0;
     }
-    while (client_.in_flight() < options_.max_in_flight && parsing_ < parse_backlog_cap) {
+    while (fetching_ < options_.max_in_flight && parsing_ < parse_backlog_cap) {
+      if (!engine_.has_slot()) {
+        // Other sites hold every connection of the run: take a turn when one frees.
+        if (frontier_.queued()) engine_.when_slot_frees(owner_, [this] { pump(); });
+        break;
+      }
       auto job = frontier_.next(Clock::now(), wake_at);
       if (!job) break;
       dispatch(std::move(*job));
@@ -310,8 +305,24 @@ class Crawl {
     request.url = job.url;
     request.max_body_bytes = job.kind == Job::Kind::robots ? 512 * 1024 : options_.max_body_bytes;
     request.keep_non_html_body = job.kind == Job::Kind::robots;
-    client_.fetch(std::move(request), [this, job = std::move(job)](FetchResult r) mutable {
+    fetch(std::move(request), [this, job = std::move(job)](FetchResult r) mutable {
       on_fetched(std::move(job), std::move(r));
+    });
+  }
+
+  // Every request of this site goes through here, so the site knows what it has in flight.
+  void fetch(FetchRequest request, std::function<void(FetchResult)> done) {
+    request.owner = owner_;
+    ++fetching_;
+    engine_.fetch(std::move(request), [this, done = std::move(done)](FetchResult r) {
+      --fetching_;
+      // After a stop, answers already on their way are dropped: the URL stays queued in the
+      // state and --resume fetches it.
+      if (stopping_) {
+        maybe_finish();
+        return;
+      }
+      done(std::move(r));
     });
   }
 
@@ -405,12 +416,16 @@ class Crawl {
     }
     if (job.kind == Job::Kind::page) ++summary_.html_pages;
     ++parsing_;
-    asio::post(parse_pool_, [this, job = std::move(job), o = std::move(o), body = std::move(r.body),
-                             ct = std::move(r.content_type)]() mutable {
+    engine_.parse([this, job = std::move(job), o = std::move(o), body = std::move(r.body),
+                   ct = std::move(r.content_type)]() mutable {
       auto decoded = charset::to_utf8(body, ct);
       ParsedPage page{extract_page(decoded.utf8, job.url), decoded.charset};
-      asio::post(io_, [this, job = std::move(job), o = std::move(o), page = std::move(page)]() mutable {
+      asio::post(engine_.io(), [this, job = std::move(job), o = std::move(o), page = std::move(page)]() mutable {
         --parsing_;
+        if (stopping_) {
+          maybe_finish();
+          return;
+        }
         on_parsed(job, std::move(o), std::move(page));
       });
     });
@@ -480,20 +495,23 @@ class Crawl {
     if (stopping_) return;
     stopping_ = true;
     summary_.stop_reason = reason;
-    client_.abort_all();  // aborted URLs stay queued in the state; --resume fetches them
+    // Aborted URLs stay queued in the state; --resume fetches them. Their callbacks never run.
+    fetching_ -= engine_.abort(owner_);
     wake_timer_.cancel();
     maybe_finish();
   }
 
   void maybe_finish() {
-    bool drained = stopping_ ? parsing_ == 0
-                             : (frontier_.idle() && parsing_ == 0 && meta_in_flight_ == 0 && client_.in_flight() == 0);
+    if (finished_) return;
+    bool quiet = parsing_ == 0 && fetching_ == 0;
+    bool drained = stopping_ ? quiet : (quiet && frontier_.idle() && meta_in_flight_ == 0);
     if (!drained) return;
+    finished_ = true;
     wake_timer_.cancel();
     budget_timer_.cancel();
     progress_timer_.cancel();
-    signals_.cancel();
-    io_.stop();
+    engine_.forget(owner_);
+    asio::post(engine_.io(), drained_);
   }
 
   void tick_progress() {
@@ -532,16 +550,17 @@ class Crawl {
   }
 
   const CrawlOptions& options_;
-  std::vector<std::string> previous_urls_;
-  asio::io_context io_;
-  HttpClient client_;
+  CrawlEngine& engine_;
+  uint64_t owner_;
   Frontier frontier_;
-  asio::thread_pool parse_pool_;
   Store& store_;
-  StoreWriter* writer_ = nullptr;
+  std::optional<StoreWriter> writer_;
   asio::steady_timer wake_timer_, budget_timer_, progress_timer_;
-  asio::signal_set signals_;
   Progress progress_;
+  std::function<void()> drained_;
+  Clock::time_point started_;
+  size_t fetching_ = 0;  // this site's requests whose answer has not been handled
+  bool finished_ = false;
   Scope scope_;
   std::unordered_map<std::string, UrlId> ids_;
   UrlId next_id_ = 1;
@@ -562,9 +581,14 @@ class Crawl {
   CrawlSummary summary_;
 };
 
-}  // namespace
+SiteCrawl::SiteCrawl(CrawlEngine& engine, const CrawlOptions& options, Store& store, uint64_t owner)
+    : impl_(std::make_unique<Impl>(engine, options, store, owner)) {}
+SiteCrawl::~SiteCrawl() = default;
+void SiteCrawl::start(std::function<void()> drained) { impl_->start(std::move(drained)); }
+void SiteCrawl::stop(const std::string& reason) { impl_->stop(reason); }
+tl::expected<CrawlSummary, CrawlError> SiteCrawl::finish() { return impl_->finish(); }
 
-tl::expected<CrawlSummary, CrawlError> run_crawl(const CrawlOptions& options) {
+tl::expected<Store, CrawlError> open_crawl_state(CrawlOptions& options) {
   auto homepage = url::normalise_absolute(options.homepage);
   if (!homepage) return tl::unexpected(CrawlError{"bad homepage URL: " + homepage.error(), 1});
   std::error_code ec;
@@ -584,10 +608,20 @@ tl::expected<CrawlSummary, CrawlError> run_crawl(const CrawlOptions& options) {
   } else if (auto r = store->reset(); !r) {
     return tl::unexpected(CrawlError{"cannot reset the crawl state in " + options.out_dir + ": " + r.error(), 1});
   }
+  options.homepage = *homepage;
+  return std::move(*store);
+}
+
+tl::expected<CrawlSummary, CrawlError> run_crawl(const CrawlOptions& options) {
   CrawlOptions effective = options;
-  effective.homepage = *homepage;
-  Crawl crawl(effective, *store, options.resume ? std::vector<std::string>{} : store->previous_urls());
-  return crawl.run(*homepage);
+  auto store = open_crawl_state(effective);
+  if (!store) return tl::unexpected(store.error());
+  CrawlEngine engine(effective.client, effective.parse_threads, effective.max_in_flight);
+  SiteCrawl crawl(engine, effective, *store, 1);
+  engine.on_interrupt([&] { crawl.stop("interrupted"); });
+  crawl.start([&] { engine.stop(); });
+  engine.run();
+  return crawl.finish();
 }
 
 }  // namespace oit

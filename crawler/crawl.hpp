@@ -1,8 +1,10 @@
-// One crawl of one site: ties the frontier, the HTTP client, the parse threads and the store
-// together, then computes click depths and writes graph.json.
+// One crawl of one site: ties the frontier, the shared engine (loop, HTTP client, parse threads)
+// and the site's store together, then computes click depths and writes graph.json.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,6 +12,7 @@
 
 #include "crawler/frontier.hpp"
 #include "crawler/http_client.hpp"
+#include "crawler/store.hpp"
 
 namespace oit {
 
@@ -53,6 +56,30 @@ struct CrawlSummary {
 struct CrawlError {
   std::string message;  // one line, says what to do
   int exit_code = 1;
+};
+
+class CrawlEngine;
+
+// Opens the crawl folder's state for a fresh crawl (keeping the previous run's URLs) or for
+// --resume (which must be of the same homepage). Also normalises options.homepage.
+tl::expected<Store, CrawlError> open_crawl_state(CrawlOptions& options);
+
+// One site's crawl on a shared engine. start() on the loop; `drained` runs on the loop once
+// nothing of this site is in flight; then finish() (off the loop is fine) saves and summarises.
+class SiteCrawl {
+ public:
+  SiteCrawl(CrawlEngine& engine, const CrawlOptions& options, Store& store, uint64_t owner);
+  ~SiteCrawl();
+  SiteCrawl(const SiteCrawl&) = delete;
+  SiteCrawl& operator=(const SiteCrawl&) = delete;
+  void start(std::function<void()> drained);
+  // Stops fetching ("interrupted", "time-budget"); what was fetched is kept for --resume.
+  void stop(const std::string& reason);
+  tl::expected<CrawlSummary, CrawlError> finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
 };
 
 // Runs the crawl to the end (or to Ctrl-C / the time budget; then everything fetched so far is

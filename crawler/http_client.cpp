@@ -336,6 +336,20 @@ struct HttpClient::Impl {
     transfers.clear();
   }
 
+  size_t abort(uint64_t owner) {
+    size_t dropped = 0;
+    for (auto it = transfers.begin(); it != transfers.end();) {
+      if (it->second->request.owner != owner) {
+        ++it;
+        continue;
+      }
+      curl_multi_remove_handle(multi, it->first);
+      it = transfers.erase(it);
+      ++dropped;
+    }
+    return dropped;
+  }
+
   struct TransferDeleter {
     void operator()(Transfer* t) const {
       curl_easy_cleanup(t->easy);
@@ -365,5 +379,7 @@ void HttpClient::fetch(FetchRequest request, Callback done) { impl_->fetch(std::
 size_t HttpClient::in_flight() const { return impl_->transfers.size(); }
 
 void HttpClient::abort_all() { impl_->abort_all(); }
+
+size_t HttpClient::abort(uint64_t owner) { return impl_->abort(owner); }
 
 }  // namespace oit

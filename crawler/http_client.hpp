@@ -35,6 +35,8 @@ struct FetchRequest {
   // Bodies of non-HTML responses (PDF, images, ...) are not downloaded: the transfer stops
   // once the headers say what the resource is.
   bool keep_non_html_body = false;
+  // Who asked (one site of a fleet): abort(owner) drops only that site's transfers.
+  uint64_t owner = 0;
 };
 
 struct FetchResult {
@@ -69,6 +71,8 @@ class HttpClient {
   size_t in_flight() const;
   // Drops every transfer without calling its callback (Ctrl-C, time budget).
   void abort_all();
+  // Drops the transfers of one owner without calling their callbacks; returns how many.
+  size_t abort(uint64_t owner);
 
  private:
   struct Impl;
