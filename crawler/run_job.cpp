@@ -135,55 +135,67 @@ int execute(const RunJob& job) {
   if (crawled->interrupted) return kExitInterrupted;
   if (!rules) return kExitOk;
 
-  CheckOptions check;
-  check.fiscal_year = job.fiscal_year.value_or(text::current_fiscal_year(std::chrono::system_clock::now()));
-  check.max_clicks = job.max_clicks;
-  auto checked = build_checklist(job.crawl.out_dir, *rules, check, answers ? &*answers : nullptr);
+  auto checked = check_and_report(job, *rules, answers ? &*answers : nullptr, history_for(job).get());
   if (!checked) {
     std::fprintf(stderr, "oitcheck: %s\n", checked.error().c_str());
     return kExitRunError;
   }
-  json& report = checked->report;
+  const json& report = checked->report;
+  if (!job.quiet_checklist) print_checklist(report, job.lang);
+  std::printf("\nreports: %s/report.html, checklist.md, checklist.csv, ita-page.html, report.json\n",
+              job.crawl.out_dir.c_str());
+  if (answers) print_answers(report, job.lang);
+  notify(job.notify, report, job.crawl.out_dir, checked->regressions);
+  return checked->exit_code;
+}
 
+std::unique_ptr<History> history_for(const RunJob& job) {
   // History problems (a read-only home, a locked file) must not cost the report itself.
-  std::string history_path = job.history_path.empty() ? default_history_path() : job.history_path;
-  auto history = History::open(history_path);
-  if (!history) std::fprintf(stderr, "oitcheck: warning: %s; this run is not recorded\n", history.error().c_str());
+  std::string path = job.history_path.empty() ? default_history_path() : job.history_path;
+  auto history = History::open(path);
+  if (!history) {
+    std::fprintf(stderr, "oitcheck: warning: %s; this run is not recorded\n", history.error().c_str());
+    return nullptr;
+  }
+  return std::make_unique<History>(std::move(*history));
+}
+
+tl::expected<CheckedSite, std::string> check_and_report(const RunJob& job, const RuleSet& rules,
+                                                        const std::vector<Answer>* answers, History* history) {
+  CheckOptions check;
+  check.fiscal_year = job.fiscal_year.value_or(text::current_fiscal_year(std::chrono::system_clock::now()));
+  check.max_clicks = job.max_clicks;
+  auto checked = build_checklist(job.crawl.out_dir, rules, check, answers);
+  if (!checked) return tl::unexpected(checked.error());
+  CheckedSite out;
+  json& report = out.report = std::move(checked->report);
   std::string site = labels::text(report, "site");
-  size_t regressions = 0;
   if (history) {
     if (job.compare_last || job.nightly) {
-      if (auto previous = history->last_run(site, rules->id)) {
+      if (auto previous = history->last_run(site, rules.id)) {
         report["changes"] = compare_runs(*previous, report);
-        regressions = report["changes"]["regressions"].size();
+        out.regressions = report["changes"]["regressions"].size();
       }
     }
     json trend = json::array();
     for (const auto& run : history->runs(site, 30))
-      if (run.rules_id == rules->id) trend.push_back({{"finished_at", run.finished_at}, {"percent", run.percent}});
+      if (run.rules_id == rules.id) trend.push_back({{"finished_at", run.finished_at}, {"percent", run.percent}});
     if (!trend.empty()) {
       trend.push_back({{"finished_at", labels::text(report["run"], "finished_at")}, {"percent", report["score"]["percent"]}});
       report["history"] = trend;
     }
   }
-  if (auto written = write_all_reports(report, job.crawl.out_dir, job.lang); !written) {
-    std::fprintf(stderr, "oitcheck: %s\n", written.error().c_str());
-    return kExitRunError;
-  }
+  if (auto written = write_all_reports(report, job.crawl.out_dir, job.lang); !written) return tl::unexpected(written.error());
   if (history) {
     if (auto recorded = history->record(report, job.crawl.out_dir); !recorded)
       std::fprintf(stderr, "oitcheck: warning: %s\n", recorded.error().c_str());
     else if (auto pruned = history->prune(site, job.keep_runs); !pruned)
       std::fprintf(stderr, "oitcheck: warning: %s\n", pruned.error().c_str());
   }
-  if (!job.quiet_checklist) print_checklist(report, job.lang);
-  std::printf("\nreports: %s/report.html, checklist.md, checklist.csv, ita-page.html, report.json\n",
-              job.crawl.out_dir.c_str());
-  if (answers) print_answers(report, job.lang);
-  notify(job.notify, report, job.crawl.out_dir, regressions);
-  if (job.nightly && regressions) return kExitRegression;
-  if (answers) return checked->answers_not_ok ? kExitNotOk : kExitOk;
-  return checked->not_ok ? kExitNotOk : kExitOk;
+  if (job.nightly && out.regressions) out.exit_code = kExitRegression;
+  else if (answers) out.exit_code = checked->answers_not_ok ? kExitNotOk : kExitOk;
+  else out.exit_code = checked->not_ok ? kExitNotOk : kExitOk;
+  return out;
 }
 
 }  // namespace oit

@@ -3,8 +3,12 @@
 // a config file (crawler/run_config); executed here, with the exit code as the result.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "crawler/crawl.hpp"
 #include "reports/labels.hpp"
@@ -41,5 +45,24 @@ struct RunJob {
 };
 
 int execute(const RunJob& job);
+
+class History;
+struct RuleSet;
+struct Answer;
+
+// The run history the job asks for; null (with a warning) when it cannot be opened, since
+// history problems must not cost the report itself.
+std::unique_ptr<History> history_for(const RunJob& job);
+
+struct CheckedSite {
+  int exit_code = kExitOk;  // as execute() would return it
+  nlohmann::json report;
+  size_t regressions = 0;
+};
+
+// After a crawl into job.crawl.out_dir: the checklist, the comparison with the last run, every
+// report file, and the history record. Prints nothing but warnings (a fleet runs many at once).
+tl::expected<CheckedSite, std::string> check_and_report(const RunJob& job, const RuleSet& rules,
+                                                        const std::vector<Answer>* answers, History* history);
 
 }  // namespace oit

@@ -1,7 +1,8 @@
-// Run history: every checklist run per site (figures, score, one verdict per item), in its own
-// SQLite file shared by all sites (default ~/.local/share/oitcheck/history.sqlite). It gives
-// the nightly run its "what changed" section, the report its trend chart, and
-// `oitcheck history <site>` its table.
+// Run history: every checklist run per site (figures, score, one verdict per item), in one
+// SQLite file shared by all sites (default ~/.local/share/oitcheck/history.sqlite), or in
+// PostgreSQL for a fleet spread over machines (--db postgresql://...). It gives the nightly run
+// its "what changed" section, the report its trend chart, `oitcheck history <site>` its table,
+// and a fleet's workers the rows of the fleet summary.
 #pragma once
 
 #include <optional>
@@ -11,7 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <tl/expected.hpp>
 
-struct sqlite3;
+#include "reports/sql_db.hpp"
 
 namespace oit {
 
@@ -26,13 +27,18 @@ struct RunSummary {
 
 class History {
  public:
-  static tl::expected<History, std::string> open(const std::string& path);
-  History(History&& other) noexcept;
-  History& operator=(History&&) = delete;
-  ~History();
+  // A file path or a postgresql:// URL.
+  static tl::expected<History, std::string> open(const std::string& target);
+  // On a connection the caller shares (the fleet queue records a run in its own transaction).
+  static tl::expected<History, std::string> on(std::shared_ptr<SqlDb> db);
 
   // Records a finished run from its report; returns the run id.
   tl::expected<int64_t, std::string> record(const nlohmann::json& report, const std::string& report_dir);
+  // The same, inside a transaction the caller holds.
+  tl::expected<int64_t, std::string> add_run(const nlohmann::json& report, const std::string& report_dir);
+  // One run's verdicts in the rule set's order: {id, code, name_th, status}.
+  std::vector<nlohmann::json> verdicts(int64_t run_id);
+  std::optional<RunSummary> run(int64_t run_id);
   // The latest run of `site` with `rules_id`, with its verdicts as {"items": [{id, code,
   // name_th, status, url}]}.
   std::optional<nlohmann::json> last_run(const std::string& site, const std::string& rules_id);
@@ -41,8 +47,8 @@ class History {
   tl::expected<void, std::string> prune(const std::string& site, size_t keep);
 
  private:
-  explicit History(sqlite3* db) : db_(db) {}
-  sqlite3* db_ = nullptr;
+  explicit History(std::shared_ptr<SqlDb> db) : db_(std::move(db)) {}
+  std::shared_ptr<SqlDb> db_;
 };
 
 std::string default_history_path();

@@ -26,6 +26,15 @@ const char* answer_verdict(const std::string& v, Lang lang) {
   return th ? "ตรวจไม่ได้" : "not checked";
 }
 
+const char* status_color(const std::string& status) {
+  if (status == "ok") return "#2e7d32";
+  if (status == "not_linked") return "#e65100";
+  if (status == "broken") return "#c62828";
+  if (status == "stale") return "#f9a825";
+  if (status == "missing") return "#6d4c41";
+  return "#757575";
+}
+
 int status_rank(const std::string& s) {
   if (s == "broken") return 0;
   if (s == "not_linked") return 1;

@@ -14,6 +14,9 @@ const char* status(const std::string& status, Lang lang);
 // An audit's verdict on one submitted URL.
 const char* answer_verdict(const std::string& verdict, Lang lang);
 
+// The colour every HTML page shows a status in.
+const char* status_color(const std::string& status);
+
 // Lower sorts first: what needs work before what is fine.
 int status_rank(const std::string& status);
 

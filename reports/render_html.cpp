@@ -17,15 +17,6 @@ namespace {
 
 const char* kStatuses[] = {"ok", "not_linked", "broken", "stale", "missing", "unknown"};
 
-const char* color(const std::string& status) {
-  if (status == "ok") return "#2e7d32";
-  if (status == "not_linked") return "#e65100";
-  if (status == "broken") return "#c62828";
-  if (status == "stale") return "#f9a825";
-  if (status == "missing") return "#6d4c41";
-  return "#757575";
-}
-
 const char* kStyle = R"CSS(
 body{font-family:"Noto Sans Thai",Tahoma,sans-serif;margin:0;padding:1em 2em;color:#222;line-height:1.5}
 h1{font-size:1.5em}h2{margin-top:2em;border-bottom:2px solid #ddd}
@@ -159,7 +150,7 @@ void item_table(std::ostringstream& h, const json& report, Lang lang) {
     std::string status = text(it, "status");
     std::string name = lang == Lang::en && !text(it, "name_en").empty() ? text(it, "name_en") : text(it, "name_th");
     h << "<tr class=\"item s-" << status << "\"><td><b>" << escape::html(text(it, "code")) << "</b> " << escape::html(name)
-      << "</td><td><span class=\"badge\" style=\"background:" << color(status) << "\">" << labels::status(status, lang)
+      << "</td><td><span class=\"badge\" style=\"background:" << labels::status_color(status) << "\">" << labels::status(status, lang)
       << "</span></td><td>";
     if (!it["evidence"].empty()) {
       const json& best = it["evidence"][0];
@@ -234,7 +225,7 @@ void reach_map(std::ostringstream& h, const json& report, Lang lang) {
     for (const json* it : columns[d]) {
       std::string status = text(*it, "status");
       h << "<rect x=\"" << x << "\" y=\"" << y << "\" width=\"" << col_w - 14 << "\" height=\"" << box_h
-        << "\" rx=\"4\" fill=\"" << color(status) << "\"" << (d == -1 ? " stroke=\"#000\" stroke-dasharray=\"3\"" : "")
+        << "\" rx=\"4\" fill=\"" << labels::status_color(status) << "\"" << (d == -1 ? " stroke=\"#000\" stroke-dasharray=\"3\"" : "")
         << "><title>" << escape::html(text(*it, "name_th")) << "</title></rect><text x=\"" << x + 5 << "\" y=\""
         << y + 15 << "\" font-size=\"11\" fill=\"#fff\">" << escape::html(text(*it, "code")) << "</text>\n";
       y += box_h + 4;
@@ -242,7 +233,7 @@ void reach_map(std::ostringstream& h, const json& report, Lang lang) {
   }
   h << "</svg>\n<p>";
   for (const char* s : kStatuses)
-    h << "<span class=\"badge\" style=\"background:" << color(s) << "\">" << labels::status(s, lang) << "</span> ";
+    h << "<span class=\"badge\" style=\"background:" << labels::status_color(s) << "\">" << labels::status(s, lang) << "</span> ";
   h << "</p>\n";
 }
 

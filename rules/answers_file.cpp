@@ -1,13 +1,11 @@
 #include "rules/answers_file.hpp"
 
-#include <csv.h>
-
-#include <fstream>
 #include <map>
 #include <sstream>
 
 #include "crawler/strings.hpp"
 #include "crawler/url.hpp"
+#include "rules/csv_table.hpp"
 #include "rules/thai_text.hpp"
 
 namespace oit {
@@ -87,65 +85,26 @@ class AnswerCollector {
   std::map<std::pair<std::string, std::string>, std::string> seen_;
 };
 
-struct CsvState {
-  std::vector<std::string> fields;
-  std::vector<std::pair<size_t, std::vector<std::string>>> records;  // (line, fields)
-  size_t line = 0;
-};
-
-void on_field(void* data, size_t len, void* state) {
-  static_cast<CsvState*>(state)->fields.emplace_back(static_cast<const char*>(data), len);
-}
-
-void on_record(int, void* state) {
-  auto* s = static_cast<CsvState*>(state);
-  s->records.emplace_back(s->line, std::move(s->fields));
-  s->fields.clear();
-}
-
-bool is_column(const std::string& header, std::initializer_list<const char*> names) {
-  std::string h = text::normalise(header);
-  for (const char* n : names)
-    if (h == n) return true;
-  return false;
-}
-
 void read_csv(const std::string& content, AnswerCollector& out, const std::string& path) {
-  csv_parser parser;
-  csv_init(&parser, CSV_APPEND_NULL);
-  CsvState state;
-  std::istringstream in(content);
-  std::string physical;
-  while (std::getline(in, physical)) {
-    ++state.line;
-    physical.push_back('\n');
-    csv_parse(&parser, physical.data(), physical.size(), on_field, on_record, &state);
-  }
-  csv_fini(&parser, on_field, on_record, &state);
-  csv_free(&parser);
-  if (state.records.empty()) {
+  auto records = csv::parse(content);
+  if (records.empty()) {
     out.errors.push_back({path, "line 1", "a header row with the columns item,url", "an empty file"});
     return;
   }
-  auto& header = state.records.front().second;
-  int item_col = -1, url_col = -1;
-  for (size_t i = 0; i < header.size(); ++i) {
-    if (is_column(header[i], {"item", "id", "code", "ข้อ", "รหัส"})) item_col = static_cast<int>(i);
-    if (is_column(header[i], {"url", "urls", "link", "ลิงก์", "ลิงค์", "url ที่ตอบ"})) url_col = static_cast<int>(i);
-  }
+  const auto& header = records.front().fields;
+  int item_col = csv::column(header, {"item", "id", "code", "ข้อ", "รหัส"});
+  int url_col = csv::column(header, {"url", "urls", "link", "ลิงก์", "ลิงค์", "url ที่ตอบ"});
   if (item_col < 0 || url_col < 0) {
     std::string found;
     for (const auto& h : header) found += (found.empty() ? "" : ",") + h;
-    out.errors.push_back({path, "line " + std::to_string(state.records.front().first),
+    out.errors.push_back({path, "line " + std::to_string(records.front().line),
                           "a header row with the columns item,url", "\"" + found + "\""});
     return;
   }
-  for (size_t r = 1; r < state.records.size(); ++r) {
-    auto& [line, fields] = state.records[r];
+  for (size_t r = 1; r < records.size(); ++r) {
+    const auto& [line, fields] = records[r];
+    if (records[r].blank()) continue;
     std::string where = "line " + std::to_string(line);
-    bool blank = true;
-    for (const auto& f : fields) blank = blank && strings::trim(f).empty();
-    if (blank) continue;
     size_t need = static_cast<size_t>(std::max(item_col, url_col)) + 1;
     if (fields.size() < need) {
       out.fail(where, std::to_string(need) + " columns", std::to_string(fields.size()));
@@ -193,12 +152,9 @@ void read_json(const json& doc, AnswerCollector& out) {
 }  // namespace
 
 tl::expected<std::vector<Answer>, std::vector<InputError>> load_answers(const std::string& path, const RuleSet& rules) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return tl::unexpected(std::vector<InputError>{{path, "", "a readable answers file", "no such file"}});
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  std::string content = buffer.str();
-  if (content.rfind("\xEF\xBB\xBF", 0) == 0) content.erase(0, 3);  // Excel's UTF-8 BOM
+  auto read = csv::read_file(path);
+  if (!read) return tl::unexpected(std::vector<InputError>{{path, "", "a readable answers file", "no such file"}});
+  const std::string& content = *read;
   AnswerCollector out(path, rules);
   bool is_json = path.size() > 5 && path.substr(path.size() - 5) == ".json";
   if (is_json) {
