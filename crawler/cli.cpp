@@ -11,11 +11,14 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <set>
 
+#include "crawler/fleet_command.hpp"
 #include "crawler/run_config.hpp"
 #include "crawler/run_job.hpp"
 #include "crawler/url.hpp"
 #include "reports/history.hpp"
+#include "reports/sql_db.hpp"
 #include "reports/render.hpp"
 #include "rules/ruleset.hpp"
 #include "tests/server/fixture_server.hpp"
@@ -39,6 +42,11 @@ Usage:
   oitcheck answers <report-dir>          write a suggested answers file from a crawl's evidence
   oitcheck nightly --config FILE         the scheduled run: crawl, check, compare with the last run
   oitcheck history <homepage-url>        runs and scores over time
+  oitcheck fleet <sites.csv> --rules ita-2566 --out DIR
+                                         many sites in one run; fleet.html/.csv/.json summary
+  oitcheck fleet <sites.csv> --db postgresql://... --enqueue   queue a round for workers
+  oitcheck worker --db postgresql://... --out DIR [--round R]  crawl queued sites (any machine)
+  oitcheck fleet-summary --db postgresql://... --round R --out DIR
   oitcheck explain <report-dir> <item-id>
   oitcheck rules check <rule-file>...
   oitcheck serve-fixture <dir> [--port N] serve a fixture site on 127.0.0.1 (benchmarks, bug reports)
@@ -82,6 +90,61 @@ void add_run_options(po::options_description& d) {
       ("deny-private", po::bool_switch(), "refuse loopback, private and link-local addresses (shared service)")
       ("allow-private-address", po::value<std::vector<std::string>>()->composing(), "with --deny-private, an address still allowed")
       ("verbose,v", po::bool_switch(), "log every request on stderr");
+}
+
+void add_fleet_options(po::options_description& d) {
+  d.add_options()
+      ("sites-at-once", po::value<size_t>()->default_value(16), "fleet: sites crawled at the same time")
+      ("connections", po::value<size_t>()->default_value(64), "fleet: connections of all sites together")
+      ("db", po::value<std::string>(), "fleet: postgresql://... for runs, verdicts and the shared queue")
+      ("enqueue", po::bool_switch(), "fleet: only queue the sites as a round for workers (needs --db)")
+      ("round", po::value<std::string>(), "fleet/worker/fleet-summary: the queue round")
+      ("lease", po::value<double>()->default_value(300), "worker: seconds a site stays leased without a heartbeat");
+}
+
+FleetCommand fleet_command_from(const po::variables_map& vm, RunJob job) {
+  FleetCommand c;
+  job.crawl.progress = false;
+  job.quiet_checklist = true;
+  c.fleet.base = std::move(job);
+  c.fleet.sites_at_once = std::max<size_t>(1, vm["sites-at-once"].as<size_t>());
+  c.fleet.connections = std::max<size_t>(1, vm["connections"].as<size_t>());
+  if (vm.count("homepage")) c.sites_path = vm["homepage"].as<std::string>();
+  if (vm.count("db")) c.db = vm["db"].as<std::string>();
+  if (vm.count("round")) c.round = vm["round"].as<std::string>();
+  c.enqueue = vm["enqueue"].as<bool>();
+  c.lease_seconds = std::max(1.0, vm["lease"].as<double>());
+  return c;
+}
+
+int fleet_commands(const std::string& command, const po::variables_map& vm, RunJob job) {
+  FleetCommand c = fleet_command_from(vm, std::move(job));
+  bool needs_out = !(command == "fleet" && c.enqueue);
+  if (needs_out && c.fleet.base.crawl.out_dir.empty()) {
+    std::fprintf(stderr, "oitcheck %s: give an output folder with --out DIR\n", command.c_str());
+    return kExitRunError;
+  }
+  if (command == "fleet") {
+    if (c.sites_path.empty()) {
+      std::fprintf(stderr, "oitcheck fleet: give the sites file, e.g. oitcheck fleet sites.csv --rules ita-2566 --out fleet (docs/fleet.md)\n");
+      return kExitRunError;
+    }
+    if (c.enqueue && !is_postgres_url(c.db)) {
+      std::fprintf(stderr, "oitcheck fleet --enqueue: the shared queue is in PostgreSQL: give --db postgresql://...\n");
+      return kExitRunError;
+    }
+    return fleet_main(c);
+  }
+  if (!is_postgres_url(c.db)) {
+    std::fprintf(stderr, "oitcheck %s: give the shared database with --db postgresql://user@host/dbname\n", command.c_str());
+    return kExitRunError;
+  }
+  if (command == "worker") return worker_main(c);
+  if (c.round.empty()) {
+    std::fprintf(stderr, "oitcheck fleet-summary: give the round with --round (oitcheck fleet --enqueue printed it)\n");
+    return kExitRunError;
+  }
+  return fleet_summary_main(c);
 }
 
 RunJob job_from_flags(const po::variables_map& vm) {
@@ -263,6 +326,9 @@ int run_cli(int argc, char** argv) {
   std::string command = argv[1];
   po::options_description options("Options");
   add_run_options(options);
+  po::options_description fleet_options("Fleet options");
+  add_fleet_options(fleet_options);
+  options.add(fleet_options);
   if (command == "--help" || command == "-h" || command == "help") {
     std::cout << kUsage << '\n' << options;
     return kExitOk;
@@ -275,7 +341,9 @@ int run_cli(int argc, char** argv) {
   if (command == "explain") return explain(argc, argv);
   if (command == "answers") return suggest_answers(argc, argv);
   if (command == "serve-fixture") return serve_fixture(argc, argv);
-  if (command != "crawl" && command != "demo" && command != "nightly" && command != "history" && command != "audit") {
+  static const std::set<std::string> kRunCommands = {"crawl",  "demo",   "nightly",      "history",
+                                                     "audit", "fleet", "worker", "fleet-summary"};
+  if (!kRunCommands.count(command)) {
     std::fprintf(stderr, "oitcheck: unknown command '%s' (try: oitcheck --help)\n", command.c_str());
     return kExitRunError;
   }
@@ -300,6 +368,7 @@ int run_cli(int argc, char** argv) {
     return kExitRunError;
   }
   RunJob job = job_from_flags(vm);
+  if (command == "fleet" || command == "worker" || command == "fleet-summary") return fleet_commands(command, vm, std::move(job));
 
   if (command == "demo") {
     testing::FixtureServer server(OITCHECK_DEMO_SITE);

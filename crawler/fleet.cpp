@@ -19,6 +19,17 @@ namespace oit {
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
+ListSource::ListSource(std::vector<FleetSite> sites) : sites_(std::move(sites)) {}
+
+void ListSource::done(const FleetSite& site, const FleetRow& row, const nlohmann::json*) { rows_[site.homepage] = row; }
+
+std::vector<FleetRow> ListSource::rows() const {
+  std::vector<FleetRow> out;
+  for (const auto& site : sites_)
+    if (auto it = rows_.find(site.homepage); it != rows_.end()) out.push_back(it->second);
+  return out;
+}
+
 SiteSource::Next ListSource::next() {
   if (next_ >= sites_.size()) return {};
   return {Answer::site, sites_[next_++]};
@@ -112,8 +123,9 @@ class Fleet {
   // The site's crawl drained (or never started: `error`): save, check and report it off the loop.
   void finish(std::list<Active>::iterator a, std::string error) {
     asio::post(finisher_, [this, a, error = std::move(error)] {
-      FleetRow row = check(*a, error);
-      source_.done(a->site, row);
+      std::optional<nlohmann::json> report;
+      FleetRow row = check(*a, error, report);
+      source_.done(a->site, row, report ? &*report : nullptr);
       asio::post(engine_.io(), [this, a, row = std::move(row)] {
         count(row);
         active_.erase(a);
@@ -122,7 +134,7 @@ class Fleet {
     });
   }
 
-  FleetRow check(Active& a, std::string error) {
+  FleetRow check(Active& a, std::string error, std::optional<nlohmann::json>& report) {
     FleetRow row;
     row.name = a.site.name;
     row.group = a.site.group;
@@ -144,10 +156,11 @@ class Fleet {
     }
     const RuleSet* rules = summary ? rule_set(a.job.rules, error) : nullptr;
     if (rules) {
-      auto checked = check_and_report(a.job, *rules, nullptr, history_);
+      auto checked = check_and_report(a.job, *rules, nullptr, history_, !source_.records_runs());
       if (checked) {
         row.status = "checked";
         fill_row_from_report(row, checked->report);
+        report = std::move(checked->report);
         return row;
       }
       error = checked.error();

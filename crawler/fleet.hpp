@@ -4,6 +4,7 @@
 // file for one process (fleet), or the shared PostgreSQL queue for workers (crawler/fleet_queue).
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,22 +27,26 @@ class SiteSource {
   virtual ~SiteSource() = default;
   // Both run off the network loop, one at a time (they may block on a database).
   virtual Next next() = 0;
-  // A site's final row: checked, failed (down, DNS, TLS) or interrupted (to be crawled again).
-  virtual void done(const FleetSite& site, const FleetRow& row) = 0;
+  // A site's final row: checked, failed (down, DNS, TLS) or interrupted (to be crawled again),
+  // with its report when checked.
+  virtual void done(const FleetSite& site, const FleetRow& row, const nlohmann::json* report) = 0;
+  // True when done() records the run itself (in the same transaction as its bookkeeping);
+  // otherwise the fleet records it in the history it was given.
+  virtual bool records_runs() const { return false; }
 };
 
-// Every site of a sites file, in order, once.
+// Every site of a sites file, in order, once; rows() come back in the file's order.
 class ListSource : public SiteSource {
  public:
-  explicit ListSource(std::vector<FleetSite> sites) : sites_(std::move(sites)) {}
+  explicit ListSource(std::vector<FleetSite> sites);
   Next next() override;
-  void done(const FleetSite&, const FleetRow& row) override { rows_.push_back(row); }
-  const std::vector<FleetRow>& rows() const { return rows_; }
+  void done(const FleetSite& site, const FleetRow& row, const nlohmann::json*) override;
+  std::vector<FleetRow> rows() const;
 
  private:
   std::vector<FleetSite> sites_;
   size_t next_ = 0;
-  std::vector<FleetRow> rows_;
+  std::map<std::string, FleetRow> rows_;  // by homepage
 };
 
 struct FleetOptions {

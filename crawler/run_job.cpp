@@ -161,7 +161,8 @@ std::unique_ptr<History> history_for(const RunJob& job) {
 }
 
 tl::expected<CheckedSite, std::string> check_and_report(const RunJob& job, const RuleSet& rules,
-                                                        const std::vector<Answer>* answers, History* history) {
+                                                        const std::vector<Answer>* answers, History* history,
+                                                        bool record_run) {
   CheckOptions check;
   check.fiscal_year = job.fiscal_year.value_or(text::current_fiscal_year(std::chrono::system_clock::now()));
   check.max_clicks = job.max_clicks;
@@ -186,7 +187,7 @@ tl::expected<CheckedSite, std::string> check_and_report(const RunJob& job, const
     }
   }
   if (auto written = write_all_reports(report, job.crawl.out_dir, job.lang); !written) return tl::unexpected(written.error());
-  if (history) {
+  if (history && record_run) {
     if (auto recorded = history->record(report, job.crawl.out_dir); !recorded)
       std::fprintf(stderr, "oitcheck: warning: %s\n", recorded.error().c_str());
     else if (auto pruned = history->prune(site, job.keep_runs); !pruned)

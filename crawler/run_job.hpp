@@ -61,8 +61,10 @@ struct CheckedSite {
 };
 
 // After a crawl into job.crawl.out_dir: the checklist, the comparison with the last run, every
-// report file, and the history record. Prints nothing but warnings (a fleet runs many at once).
+// report file, and (with record_run) the history record. Prints nothing but warnings (a fleet
+// runs many at once).
 tl::expected<CheckedSite, std::string> check_and_report(const RunJob& job, const RuleSet& rules,
-                                                        const std::vector<Answer>* answers, History* history);
+                                                        const std::vector<Answer>* answers, History* history,
+                                                        bool record_run = true);
 
 }  // namespace oit

@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "crawler/strings.hpp"
 #include "reports/render.hpp"
 #include "reports/text_escape.hpp"
 
@@ -129,7 +130,7 @@ void failure_chart(std::ostringstream& h, const json& set, bool th) {
     int y = static_cast<int>(i) * row_h;
     int w = static_cast<int>(static_cast<double>(bar_w) * static_cast<double>(n) / static_cast<double>(sites));
     std::string label = text(item, "code") + " " + text(item, "name_th");
-    h << "<text x=\"0\" y=\"" << y + 15 << "\">" << escape::html(label.substr(0, 150)) << "</text>"
+    h << "<text x=\"0\" y=\"" << y + 15 << "\">" << escape::html(strings::cut_utf8(label, 150)) << "</text>"
       << "<rect x=\"" << label_w << "\" y=\"" << y + 3 << "\" width=\"" << w << "\" height=\"16\" fill=\"#c62828\"/>"
       << "<text x=\"" << label_w + w + 4 << "\" y=\"" << y + 15 << "\">" << n << "/" << sites << "</text>\n";
   }

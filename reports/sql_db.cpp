@@ -148,6 +148,8 @@ tl::expected<std::shared_ptr<SqlDb>, std::string> open_sql_db(const std::string&
       return tl::unexpected("cannot connect to PostgreSQL at " + redacted(target) + ": " + why);
     }
     PQsetClientEncoding(conn, "UTF8");
+    // "relation already exists, skipping" and the like are not for the user.
+    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
     return std::make_shared<PostgresDb>(conn, redacted(target));
   }
   std::error_code ec;

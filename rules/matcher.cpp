@@ -68,10 +68,7 @@ using MatchersOf = const Matchers ItemRule::*;
 // The text shown for a signal: body text is cut to 300 bytes (on a character boundary) so a
 // report does not carry every page's excerpt once per item.
 std::string shown_text(const Text& t, const char* signal) {
-  if (std::string_view(signal) != "body" || t.written.size() <= 300) return t.written;
-  size_t cut = 300;
-  while (cut > 0 && (static_cast<unsigned char>(t.written[cut]) & 0xC0) == 0x80) --cut;
-  return t.written.substr(0, cut) + "...";
+  return std::string_view(signal) == "body" ? strings::cut_utf8(t.written, 300) : t.written;
 }
 
 // For one text and one signal: each item's longest matching phrase. An item whose phrase lies
