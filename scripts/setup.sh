@@ -15,9 +15,10 @@ packages=(
   libsqlite3-dev            # crawl state
   libexpected-dev           # tl::expected for errors as values
   libutf8proc-dev           # Unicode NFC and case folding for matching Thai text
-  libcsv-dev                # CSV parsing of answers files
+  libcsv-dev                # CSV parsing of answers and sites files
+  libpq-dev                 # PostgreSQL client: a fleet's shared runs and work queue
   doctest-dev               # tests
-  libssl-dev openssl        # the fixture server's TLS listener (tests, and the demo's server)
+  libssl-dev openssl        # SHA-256 for the fleet page's CSP; the fixture server's TLS listener
 )
 if [ "${1:-}" = "--with-test-tools" ]; then
   packages+=(
@@ -25,6 +26,7 @@ if [ "${1:-}" = "--with-test-tools" ]; then
     systemd                   # tests check the nightly timer unit with systemd-analyze verify
     python3-jsonschema        # tests validate report.json against reports/report.schema.json
     clang libclang-rt-14-dev  # libFuzzer targets (scripts/fuzz.sh)
+    postgresql                # fleet tests start a real server (tests/pg/pg_server.sh)
   )
 fi
 missing=()
