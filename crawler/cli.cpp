@@ -89,6 +89,8 @@ void add_run_options(po::options_description& d) {
       ("cacert", po::value<std::string>(), "trust the CAs in this PEM file instead of the system's")
       ("deny-private", po::bool_switch(), "refuse loopback, private and link-local addresses (shared service)")
       ("allow-private-address", po::value<std::vector<std::string>>()->composing(), "with --deny-private, an address still allowed")
+      ("render", po::bool_switch(), "render the main page and ITA pages in headless Chromium (menus built by JavaScript)")
+      ("chromium", po::value<std::string>()->default_value("/usr/bin/chromium"), "with --render, the browser to run")
       ("verbose,v", po::bool_switch(), "log every request on stderr");
 }
 
@@ -173,6 +175,9 @@ RunJob job_from_flags(const po::variables_map& vm) {
   o.time_budget_seconds = vm["time-budget"].as<double>();
   o.check_external = vm["check-external"].as<bool>();
   o.verbose = vm["verbose"].as<bool>() ? 1 : 0;
+  o.render = vm["render"].as<bool>();
+  o.render_options.chromium = vm["chromium"].as<std::string>();
+  o.render_options.user_agent = kUserAgent;
   o.progress = true;
   if (vm.count("rules")) job.rules = vm["rules"].as<std::string>();
   if (vm.count("fiscal-year")) job.fiscal_year = vm["fiscal-year"].as<int>();

@@ -22,6 +22,7 @@
 #include "crawler/progress.hpp"
 #include "crawler/scope.hpp"
 #include "crawler/sitemap.hpp"
+#include "crawler/strings.hpp"
 #include "crawler/url.hpp"
 
 namespace oit {
@@ -55,7 +56,20 @@ std::string iso_time(std::chrono::system_clock::time_point t) {
 struct ParsedPage {
   PageFacts facts;
   std::string charset;
+  bool rendered = false;      // facts come from the DOM after the page's scripts ran
+  std::string render_error;   // rendering was asked for and failed: facts are the HTML's
+  size_t html_scripts = 0, html_links = 0;  // the HTML as served, for the script-menu check
 };
+
+// A main page whose HTML has scripts but fewer links than this builds its menu in the browser.
+constexpr size_t kFewLinksForScriptMenu = 5;
+// Links whose text or address says they lead to the ITA/OIT landing page, rendered too.
+bool looks_like_ita_landing(const Link& link) {
+  std::string text = strings::lower(link.anchor_text + " " + link.target.url);
+  for (const char* marker : {"ita", "oit", "คุณธรรม", "ความโปร่งใส", "เปิดเผยข้อมูลสาธารณะ"})
+    if (text.find(marker) != std::string::npos) return true;
+  return false;
+}
 
 }  // namespace
 
@@ -155,6 +169,11 @@ struct SiteCrawl::Impl {
   // A page learned of without a link (sitemap, an earlier run): fetched and parsed like any
   // other, but it gets a click path only if some link from the homepage reaches it.
   void discover(const std::string& written, const std::string& base, const char* via) {
+    if (options_.render && !homepage_parsed_) {
+      // Held until the rendered main page has said which pages are ITA landing pages to render.
+      held_discoveries_.push_back({written, base, via});
+      return;
+    }
     auto target = url::resolve(base, written);
     if (!target || !target->fetchable() || !scope_.contains(target->url)) return;
     bool fresh = false;
@@ -416,10 +435,23 @@ struct SiteCrawl::Impl {
     }
     if (job.kind == Job::Kind::page) ++summary_.html_pages;
     ++parsing_;
+    bool render = wants_render(job);
     engine_.parse([this, job = std::move(job), o = std::move(o), body = std::move(r.body),
-                   ct = std::move(r.content_type)]() mutable {
+                   ct = std::move(r.content_type), render]() mutable {
       auto decoded = charset::to_utf8(body, ct);
-      ParsedPage page{extract_page(decoded.utf8, job.url), decoded.charset};
+      ParsedPage page;
+      page.facts = extract_page(decoded.utf8, job.url);
+      page.charset = decoded.charset;
+      page.html_scripts = page.facts.scripts;
+      for (const auto& link : page.facts.links) page.html_links += link.target.fetchable() && link.tag == LinkTag::a;
+      if (render) {
+        if (auto dom = render_dom(job.url, options_.render_options)) {
+          page.facts = extract_page(*dom, job.url);
+          page.rendered = true;
+        } else {
+          page.render_error = dom.error();
+        }
+      }
       asio::post(engine_.io(), [this, job = std::move(job), o = std::move(o), page = std::move(page)]() mutable {
         --parsing_;
         if (stopping_) {
@@ -461,8 +493,41 @@ struct SiteCrawl::Impl {
     writer_->push(LinksOfPage{job.id, {LinkRow{dst, "", Region::body, LinkTag::redirect}}});
   }
 
+  // The homepage (and where it redirects), then ITA landing pages linked from a rendered page.
+  bool wants_render(const Job& job) {
+    if (!options_.render || job.kind != Job::Kind::page || renders_ >= kMaxRenders) return false;
+    if (!homepage_chain_.count(job.id) && !render_next_.count(job.id)) return false;
+    ++renders_;
+    return true;
+  }
+
+  void note_rendering(const Job& job, const ParsedPage& page) {
+    if (page.rendered || !page.render_error.empty())
+      writer_->push(MetaRow{"rendered:" + job.url, nlohmann::json{{"ok", page.rendered},
+                                                                   {"error", page.render_error},
+                                                                   {"links", page.facts.links.size()}}.dump()});
+    if (!homepage_chain_.count(job.id) || page.html_scripts == 0 || page.html_links >= kFewLinksForScriptMenu) return;
+    // The main page's HTML has scripts and almost no links: its menu is built in the browser.
+    writer_->push(MetaRow{"script_menu", nlohmann::json{{"url", job.url},
+                                                         {"scripts", page.html_scripts},
+                                                         {"html_links", page.html_links},
+                                                         {"rendered", page.rendered},
+                                                         {"rendered_links", page.rendered ? page.facts.links.size() : 0}}
+                                             .dump()});
+  }
+
   void on_parsed(const Job& job, OutcomeRow o, ParsedPage page) {
+    note_rendering(job, page);
     if (homepage_chain_.count(job.id)) fetch_listings_of_homepage(page.facts);
+    record_page(job, o, page);
+    if (homepage_chain_.count(job.id) && !homepage_parsed_) {
+      homepage_parsed_ = true;
+      for (const auto& [written, base, via] : std::exchange(held_discoveries_, {})) discover(written, base, via);
+      pump();
+    }
+  }
+
+  void record_page(const Job& job, OutcomeRow& o, ParsedPage& page) {
     o.charset = page.charset;
     o.title = std::move(page.facts.title);
     o.headings = std::move(page.facts.headings);
@@ -478,6 +543,7 @@ struct SiteCrawl::Impl {
       // A meta refresh is followed like a redirect (no click); everything else is one click.
       int depth = link.tag == LinkTag::meta_refresh ? job.depth : job.depth + 1;
       UrlId dst = route(link.target, depth);
+      if (page.rendered && scope_.contains(link.target.url) && looks_like_ita_landing(link)) render_next_.insert(dst);
       if (homepage_chain_.count(job.id) && link.tag == LinkTag::meta_refresh) {
         homepage_chain_.insert(dst);
         if (link.target.fetchable()) scope_.add_host(url::host_of(link.target.url));
@@ -560,6 +626,15 @@ struct SiteCrawl::Impl {
   std::function<void()> drained_;
   Clock::time_point started_;
   size_t fetching_ = 0;  // this site's requests whose answer has not been handled
+  static constexpr size_t kMaxRenders = 12;  // browser renders per site
+  size_t renders_ = 0;
+  std::unordered_set<UrlId> render_next_;  // ITA landing pages linked from a rendered page
+  bool homepage_parsed_ = false;
+  struct HeldDiscovery {
+    std::string written, base;
+    const char* via;
+  };
+  std::vector<HeldDiscovery> held_discoveries_;
   bool finished_ = false;
   Scope scope_;
   std::unordered_map<std::string, UrlId> ids_;

@@ -12,6 +12,7 @@
 
 #include "crawler/frontier.hpp"
 #include "crawler/http_client.hpp"
+#include "crawler/render.hpp"
 #include "crawler/store.hpp"
 
 namespace oit {
@@ -32,6 +33,10 @@ struct CrawlOptions {
   double time_budget_seconds = 3600;     // the whole crawl; 0 = none
   unsigned parse_threads = 0;            // 0 = one per core
   size_t max_in_flight = 32;             // all hosts together
+  // Render the main page and the ITA landing pages it links to in headless Chromium, and take
+  // their links from the DOM the scripts built (menus built in the browser).
+  bool render = false;
+  RenderOptions render_options;
   int verbose = 0;
   bool progress = false;                 // a live line on stderr (when it is a terminal)
 };

@@ -240,6 +240,7 @@ class Extractor {
       }
       if (n->type != GUMBO_NODE_ELEMENT && n->type != GUMBO_NODE_TEMPLATE) continue;
       GumboTag tag = n->v.element.tag;
+      if (tag == GUMBO_TAG_SCRIPT) ++facts_.scripts;
       if (is_hidden_text_container(tag)) continue;
       Region region = region_of(n, f.region);
       visit_element(n, tag, region);

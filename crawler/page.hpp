@@ -32,6 +32,7 @@ struct PageFacts {
   std::vector<Link> links;            // in document order, duplicates kept (each is a click)
   bool links_truncated = false;       // more links than the bound; the rest were dropped
   bool nofollow = false;              // <meta name="robots" content="nofollow">
+  size_t scripts = 0;                 // <script> elements: with few links, a menu built in the browser
   // <link rel="alternate" type="application/rss+xml|atom+xml"> and WordPress's
   // <link rel="https://api.w.org/">: lists of pages, not links a visitor clicks.
   std::vector<std::string> feeds;

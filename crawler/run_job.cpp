@@ -47,6 +47,8 @@ void print_checklist(const json& report, labels::Lang lang) {
   if (!report["rules"].value("complete", true))
     std::printf(th ? "หมายเหตุ: ชุดกฎนี้ยังไม่ครบทุกข้อ (%s)\n" : "Note: this rule set is incomplete (%s)\n",
                 labels::text(report["rules"], "note").c_str());
+  for (const auto& w : report.value("warnings", json::array()))
+    std::printf(th ? "คำเตือน: %s\n" : "Warning: %s\n", labels::text(w, th ? "th" : "en").c_str());
   for (const auto& item : report["items"]) {
     std::string status = labels::text(item, "status");
     std::printf("  %-4s %-24s %s\n", labels::text(item, "code").c_str(), labels::status(status, lang),

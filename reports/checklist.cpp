@@ -20,6 +20,16 @@ CrawlCompleteness completeness_of(const EvidenceGraph& graph) {
   const nlohmann::json summary = graph.meta().value("summary", nlohmann::json::object());
   CrawlCompleteness c;
   c.complete = summary.value("complete", false);
+  // The menu is built by scripts that were not run: "not linked" would be a guess.
+  const nlohmann::json script_menu = graph.meta().value("script_menu", nlohmann::json::object());
+  if (c.complete && !script_menu.empty() && !script_menu.value("rendered", false)) {
+    c.complete = false;
+    c.reason = "the main page builds its menu with JavaScript (its HTML has " +
+               std::to_string(script_menu.value("html_links", 0)) + " links)";
+    c.fix_th = "ตรวจใหม่ด้วย --render (ใช้ Chromium) และควรใส่ลิงก์เมนู ITA/OIT ใน HTML ของหน้าแรกด้วย";
+    c.fix_en = "Run again with --render (uses Chromium), and consider plain HTML links to the ITA/OIT menu on the main page";
+    return c;
+  }
   if (c.complete) {
     size_t pages = 0, blocked = 0;
     for (const auto& n : graph.nodes()) {

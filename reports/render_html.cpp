@@ -64,6 +64,8 @@ void summary(std::ostringstream& h, const json& report, Lang lang) {
   if (!report["rules"].value("complete", true))
     h << "<p class=\"warn\">" << (th ? "ชุดกฎนี้ยังไม่ครบทุกข้อ: " : "This rule set is incomplete: ")
       << escape::html(text(report["rules"], "note")) << "</p>\n";
+  for (const auto& w : report.value("warnings", json::array()))
+    h << "<p class=\"warn\">" << escape::html(text(w, th ? "th" : "en")) << "</p>\n";
 }
 
 void changes(std::ostringstream& h, const json& report, Lang lang) {

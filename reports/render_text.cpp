@@ -156,6 +156,8 @@ std::string render_checklist_markdown(const json& report, Lang lang) {
   if (!report["crawl"].value("complete", true))
     md << "> " << (th ? "การตรวจเว็บไซต์ยังไม่ครบ ผลบางข้อจึงเป็น \"สรุปไม่ได้\"" : "The crawl was incomplete; some items are \"unknown\"")
        << "\n\n";
+  for (const auto& w : report.value("warnings", json::array()))
+    md << "> " << escape::markdown(text(w, th ? "th" : "en")) << "\n\n";
   md << "| | " << (th ? "ข้อที่ผ่าน" : "items ok") << " | " << (th ? "คะแนน" : "score") << " |\n|---|---:|---:|\n";
   md << "| " << (th ? "ตอนนี้" : "now") << " | " << score.ok << "/" << score.total << " | "
      << labels::percent_text(score.now) << " (" << labels::grade(score.now) << ") |\n";

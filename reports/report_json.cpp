@@ -43,6 +43,34 @@ json depth_histogram(const EvidenceGraph& graph) {
 
 }  // namespace
 
+namespace {
+
+// The main page's menu is built by scripts (crawler/crawl.cpp records what it saw).
+json script_menu_warning(const json& meta) {
+  if (!meta.contains("script_menu")) return nullptr;
+  const json& m = meta["script_menu"];
+  size_t scripts = m.value("scripts", 0), links = m.value("html_links", 0);
+  bool rendered = m.value("rendered", false);
+  std::string counts_th = "หน้าแรกมีสคริปต์ " + std::to_string(scripts) + " ชุด แต่ใน HTML มีลิงก์เพียง " + std::to_string(links) + " ลิงก์";
+  std::string counts_en = "the main page has " + std::to_string(scripts) + " scripts but only " + std::to_string(links) +
+                          " links in its HTML";
+  json w = {{"kind", "script_menu"}, {"rendered", rendered}};
+  if (rendered) {
+    w["th"] = counts_th + ": เมนูสร้างด้วย JavaScript จึงตรวจจากหน้าที่เบราว์เซอร์แสดงผลแล้ว (" +
+              std::to_string(m.value("rendered_links", 0)) + " ลิงก์) ผู้ประเมินที่เปิดด้วยเบราว์เซอร์จะเห็นเมนูนี้";
+    w["en"] = counts_en + ": the menu is built by JavaScript, so links were read from the page as a browser renders it (" +
+              std::to_string(m.value("rendered_links", 0)) + " links)";
+  } else {
+    w["th"] = counts_th + ": เมนูน่าจะสร้างด้วย JavaScript ผลว่า \"ไม่ได้ลิงก์\" หรือ \"ไม่พบ\" จึงเชื่อไม่ได้ "
+              "ให้ตรวจซ้ำด้วย --render และควรมีลิงก์ใน HTML ด้วย เพราะเครื่องมือตรวจบางตัวไม่รันสคริปต์";
+    w["en"] = counts_en + ": the menu is probably built by JavaScript, so \"not linked\" and \"missing\" cannot be "
+              "trusted; check again with --render, and consider plain HTML links, which every reader sees";
+  }
+  return w;
+}
+
+}  // namespace
+
 json build_report(const ReportInput& in) {
   const json& meta = in.graph.meta();
   json summary = meta.value("summary", json::object());
@@ -76,7 +104,7 @@ json build_report(const ReportInput& in) {
   for (const auto& g : in.rules.groups) groups.push_back({{"id", g.id}, {"name_th", g.name_th}, {"name_en", g.name_en}});
   size_t total = in.verdicts.size();
   double score = total ? std::round(10000.0 * static_cast<double>(ok) / static_cast<double>(total)) / 100 : 0;
-  return {{"schema", "oitcheck.report/1"},
+  json report = {{"schema", "oitcheck.report/1"},
           {"site", meta.value("homepage", "")},
           {"rules",
            {{"id", in.rules.id},
@@ -102,6 +130,8 @@ json build_report(const ReportInput& in) {
           {"score", {{"ok", ok}, {"total", total}, {"percent", score}}},
           {"groups", groups},
           {"items", items}};
+  if (auto w = script_menu_warning(meta); !w.is_null()) report["warnings"] = json::array({w});
+  return report;
 }
 
 }  // namespace oit

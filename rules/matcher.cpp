@@ -229,8 +229,8 @@ void explain(Verdict& v, const ItemContext& ctx, int fiscal_year, const CrawlCom
       }
       v.reason_th = "การตรวจเว็บไซต์ยังไม่ครบ (" + crawl.reason + ") จึงยังสรุปไม่ได้ว่าขาดหรือไม่ได้ลิงก์";
       v.reason_en = "The crawl did not see the whole site (" + crawl.reason + "), so this cannot be judged";
-      v.fix_th = "ตรวจใหม่ด้วย --resume หรือเพิ่ม --max-pages / --time-budget";
-      v.fix_en = "Run again with --resume, or raise --max-pages / --time-budget";
+      v.fix_th = crawl.fix_th.empty() ? "ตรวจใหม่ด้วย --resume หรือเพิ่ม --max-pages / --time-budget" : crawl.fix_th;
+      v.fix_en = crawl.fix_en.empty() ? "Run again with --resume, or raise --max-pages / --time-budget" : crawl.fix_en;
       break;
   }
 }

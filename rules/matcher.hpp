@@ -23,6 +23,7 @@ struct CheckOptions {
 struct CrawlCompleteness {
   bool complete = true;
   std::string reason;
+  std::string fix_th, fix_en;  // what to do about it; "" = crawl again with more room
 };
 
 // Every item one URL looks like, with its candidate record (confidence 0 when an exclusion
