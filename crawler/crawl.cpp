@@ -284,17 +284,13 @@ struct SiteCrawl::Impl {
       return;
     }
     std::optional<Clock::time_point> wake_at;
-    // Parsed pages waiting for a thread hold their bodies in memory: stop fetching while
-    // too many are queued, and resume as they finish.
-    size_t parse_backlog_cap = 64;
     // The disk is behind (pages with thousands of links): hold fetching until it catches up.
-    if (writer_->backlog() > kMaxWriteBacklog) {
-      wake_at = Clock::now() + std::chrono::milliseconds(20);
-      parse_backlog_cap = 0;
-    }
-    while (fetching_ < options_.max_in_flight && parsing_ < parse_backlog_cap) {
+    bool disk_behind = writer_->backlog() > kMaxWriteBacklog;
+    if (disk_behind) wake_at = Clock::now() + std::chrono::milliseconds(20);
+    while (!disk_behind && fetching_ < options_.max_in_flight) {
       if (!engine_.has_slot()) {
-        // Other sites hold every connection of the run: take a turn when one frees.
+        // Every connection is busy, or too many parsed pages wait for a thread: take a turn
+        // when the engine has room again.
         if (frontier_.queued()) engine_.when_slot_frees(owner_, [this] { pump(); });
         break;
       }
@@ -454,6 +450,7 @@ struct SiteCrawl::Impl {
       }
       asio::post(engine_.io(), [this, job = std::move(job), o = std::move(o), page = std::move(page)]() mutable {
         --parsing_;
+        engine_.parse_finished();
         if (stopping_) {
           maybe_finish();
           return;

@@ -27,6 +27,11 @@ void CrawlEngine::fetch(FetchRequest request, HttpClient::Callback done) {
   });
 }
 
+void CrawlEngine::parse_finished() {
+  --parsing_;
+  wake_one_waiter();
+}
+
 void CrawlEngine::when_slot_frees(uint64_t owner, std::function<void()> wake) {
   if (!waiting_owners_.insert(owner).second) return;
   waiters_.emplace_back(owner, std::move(wake));

@@ -26,7 +26,9 @@ class CrawlEngine {
   CrawlEngine& operator=(const CrawlEngine&) = delete;
 
   boost::asio::io_context& io() { return io_; }
-  bool has_slot() const { return client_.in_flight() < max_in_flight_; }
+  // A request may start: a connection is free, and parsed pages waiting for a thread (each
+  // holding its body) are few. Both bounds are for all sites together.
+  bool has_slot() const { return client_.in_flight() < max_in_flight_ && parsing_ < kMaxParseBacklog; }
   size_t in_flight() const { return client_.in_flight(); }
   // Starts a request (the caller checked has_slot()); `done` runs on the loop.
   void fetch(FetchRequest request, HttpClient::Callback done);
@@ -36,11 +38,14 @@ class CrawlEngine {
   size_t abort(uint64_t owner) { return client_.abort(owner); }
   // A finished site leaves the queue of waiters.
   void forget(uint64_t owner);
-  // Runs `work` on the parse pool (never on the loop).
+  // Runs `work` on the parse pool (never on the loop). Called on the loop; the caller calls
+  // parse_finished() on the loop when the result is back.
   template <class Work>
   void parse(Work&& work) {
+    ++parsing_;
     boost::asio::post(parse_pool_, std::forward<Work>(work));
   }
+  void parse_finished();
   // Ctrl-C / SIGTERM call this once, on the loop.
   void on_interrupt(std::function<void()> handler) { interrupt_ = std::move(handler); }
   // Runs the loop until stop(); the loop never runs out of work on its own.
@@ -56,6 +61,8 @@ class CrawlEngine {
   boost::asio::thread_pool parse_pool_;
   boost::asio::signal_set signals_;
   size_t max_in_flight_;
+  static constexpr size_t kMaxParseBacklog = 64;
+  size_t parsing_ = 0;
   std::deque<std::pair<uint64_t, std::function<void()>>> waiters_;
   std::unordered_set<uint64_t> waiting_owners_;
   std::function<void()> interrupt_;
