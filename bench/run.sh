@@ -1,29 +1,49 @@
 #!/usr/bin/env bash
-# Crawl benchmark: a generated Thai agency site served by nginx on 127.0.0.1, crawled by
-# oitcheck and by `wget --spider -r` in the same run. Prints a table and appends it to
-# bench/RESULTS.md.
+# Crawl benchmark: a generated Thai agency site served by nginx on 127.0.0.1, crawled in one run
+# by oitcheck and by the tools a user would pick instead (wget --spider -r, LinkChecker,
+# linkinator), next to the limits of this machine: nginx's own serve rate for the same URLs
+# (wrk, with and without gzip) and gumbo's parse rate on the same pages. Prints one table with
+# ratios and the issue-6 targets, and appends it to bench/RESULTS.md.
 #
-#   bench/run.sh [PAGES]        (default 10000; needs nginx-light, wget, time, python3)
+#   bench/run.sh [PAGES] [--latency MS] [--concurrency C]
+#     PAGES          1000, 10000 (default) or 50000: the generated site's size
+#     --latency MS   put a proxy adding MS ms to every request in front of nginx
+#     --concurrency  oitcheck's connections per host (default 8)
+#   TOOLS="oitcheck wget linkchecker linkinator" selects the crawlers (default: all four).
 #
-# The site comes from ../shared/bench/gen_site.py (the generator shared by the project's
-# developers; set GEN_SITE to use another copy). Build oitcheck first (scripts/setup.sh).
+# Needs nginx-light, wget, linkchecker, wrk, time, python3 and node/npm (linkinator is installed
+# with npm into the work folder, not into the repo). The site comes from
+# ../shared/bench/gen_site.py (GEN_SITE=... for another copy). Build oitcheck first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pages=${1:-10000}
-port=${PORT:-18080}
+pages=10000 latency=0 concurrency=8
+while (($#)); do
+  case $1 in
+    --latency) latency=$2; shift 2 ;;
+    --concurrency) concurrency=$2; shift 2 ;;
+    *) pages=$1; shift ;;
+  esac
+done
+tools=${TOOLS:-oitcheck wget linkchecker linkinator}
+nginx_port=${PORT:-18080}
+proxy_port=$((nginx_port + 1))
+site_port=$nginx_port
+((latency > 0)) && site_port=$proxy_port
 gen=${GEN_SITE:-../shared/bench/gen_site.py}
 work=${BENCH_WORK:-/tmp/oitcheck-bench}
-site="$work/site-$pages"
+site="$work/site-$pages-$site_port"
 mkdir -p "$work"
 
-for tool in nginx wget /usr/bin/time python3; do
-  command -v "$tool" >/dev/null || { echo "bench: $tool is missing (apt-get install nginx-light wget time python3)"; exit 1; }
+for tool in nginx wget linkchecker wrk /usr/bin/time python3 npm; do
+  command -v "$tool" >/dev/null ||
+    { echo "bench: $tool is missing (apt-get install nginx-light wget linkchecker wrk time python3 npm)"; exit 1; }
 done
-[ -x build/oitcheck ] || { echo "bench: build oitcheck first (scripts/setup.sh)"; exit 1; }
-
-if [ ! -f "$site/_meta/summary.json" ]; then
-  python3 "$gen" "$site" --pages "$pages" --base-url "http://127.0.0.1:$port" >/dev/null
+[ -x build/oitcheck ] && [ -x build/oitcheck_parse_rate ] || { echo "bench: build oitcheck first (scripts/setup.sh)"; exit 1; }
+if [[ " $tools " == *" linkinator "* ]] && [ ! -x "$work/npm/node_modules/.bin/linkinator" ]; then
+  mkdir -p "$work/npm" && (cd "$work/npm" && npm install --silent --no-audit --no-fund linkinator@6 >/dev/null)
 fi
+[ -f "$site/_meta/summary.json" ] ||
+  python3 "$gen" "$site" --pages "$pages" --base-url "http://127.0.0.1:$site_port" >/dev/null
 
 # nginx: keep-alive, gzip for HTML, /legacy/<path> answers 301 -> /<path> as the generator expects.
 conf="$work/nginx.conf"
@@ -40,66 +60,146 @@ http {
   gzip on;
   gzip_types text/xml application/xml;  # text/html is always compressed
   server {
-    listen 127.0.0.1:$port;
+    listen 127.0.0.1:$nginx_port;
     root $site;
-    location /legacy/ { rewrite ^/legacy(/.*)\$ \$1 permanent; }
+    location /legacy/ { rewrite ^/legacy(/.*)\$ http://127.0.0.1:$site_port\$1 permanent; }
     location /_meta/ { return 404; }
   }
 }
 NGINX
 nginx -c "$conf" -p "$work" &
-nginx_pid=$!
-trap 'kill $nginx_pid 2>/dev/null || true' EXIT
-for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$port/" >/dev/null 2>&1 && break; sleep 0.1; done
+pids=($!)
+if ((latency > 0)); then
+  python3 bench/delay_proxy.py "$proxy_port" "$nginx_port" "$latency" &
+  pids+=($!)
+fi
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$site_port/" >/dev/null 2>&1 && break; sleep 0.1; done
+url="http://127.0.0.1:$site_port/"
 
 measure() {  # name, command...
   local name=$1; shift
   /usr/bin/time -v -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err" || true
 }
+for tool in $tools; do
+  case $tool in
+    oitcheck)
+      rm -rf "$work/oitcheck-out"
+      measure oitcheck build/oitcheck crawl "$url" --out "$work/oitcheck-out" --max-pages 1000000 \
+        --concurrency "$concurrency" --time-budget 0 ;;
+    wget)
+      rm -rf "$work/wget-out"
+      measure wget wget --spider -r -l inf -nv -P "$work/wget-out" "$url" ;;
+    linkchecker)
+      measure linkchecker linkchecker --no-status -r -1 --threads 10 "$url" ;;
+    linkinator)
+      measure linkinator "$work/npm/node_modules/.bin/linkinator" "$url" --recurse --concurrency 16 --format json ;;
+  esac
+done
 
-rm -rf "$work/oitcheck-out"
-measure oitcheck build/oitcheck crawl "http://127.0.0.1:$port/" --out "$work/oitcheck-out" \
-  --max-pages 1000000 --concurrency 8 --time-budget 0
-rm -rf "$work/wget-out"
-measure wget wget --spider -r -l inf -nv -P "$work/wget-out" "http://127.0.0.1:$port/"
+# The limits: gumbo on the same pages (one thread), nginx serving the URLs oitcheck fetched.
+build/oitcheck_parse_rate "$site" 3000 >"$work/parse-rate.json"
+if [ -f "$work/oitcheck-out/graph.json" ]; then
+  python3 - "$work" <<'PY'
+import json, sys
+work = sys.argv[1]
+graph = json.load(open(f"{work}/oitcheck-out/graph.json"))
+paths = [u["url"].split("/", 3)[3] for u in graph["urls"] if u.get("status") == 200 and u["url"].startswith("http://127.0.0.1")]
+with open(f"{work}/wrk.lua", "w") as f:
+    f.write("local paths = {" + ",".join(json.dumps("/" + p) for p in paths[:20000]) + "}\n"
+            "local i = 0\nrequest = function()\n  i = i % #paths + 1\n  return wrk.format('GET', paths[i])\nend\n")
+PY
+  wrk -t1 -c16 -d5s -s "$work/wrk.lua" "http://127.0.0.1:$nginx_port" >"$work/wrk-plain.txt" 2>&1 || true
+  wrk -t1 -c16 -d5s -s "$work/wrk.lua" -H "Accept-Encoding: gzip" "http://127.0.0.1:$nginx_port" >"$work/wrk-gzip.txt" 2>&1 || true
+fi
 
-python3 - "$work" "$pages" <<'PY'
-import json, os, platform, re, subprocess, sys, datetime
-work, pages = sys.argv[1], int(sys.argv[2])
+python3 - "$work" "$pages" "$latency" "$concurrency" "$tools" <<'PY'
+import datetime, json, os, platform, re, sys
+work, pages, latency, concurrency, tools = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5].split()
 
 def timing(name):
     t = open(os.path.join(work, name + ".time")).read()
     get = lambda k: re.search(re.escape(k) + r":\s*(.+)", t).group(1).strip()
-    wall = get("Elapsed (wall clock) time (h:mm:ss or m:ss)")
-    parts = [float(p) for p in wall.split(":")]
+    parts = [float(p) for p in get("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")]
     secs = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
     cpu = float(get("User time (seconds)")) + float(get("System time (seconds)"))
-    rss = int(get("Maximum resident set size (kbytes)")) / 1024
-    return secs, cpu, rss
+    return secs, cpu, int(get("Maximum resident set size (kbytes)")) / 1024
 
-summary = json.load(open(os.path.join(work, "oitcheck-out", "graph.json")))["meta"]["summary"]
-summary = json.loads(summary)
-oit_pages = summary["fetched"]
-# wget -nv logs one line per URL it requested; count the distinct URLs.
-wget_log = open(os.path.join(work, "wget.err"), errors="replace").read()
-wget_pages = len(set(re.findall(r"URL: ?(\S+)", wget_log)))
+def read(name):
+    p = os.path.join(work, name)
+    return open(p, errors="replace").read() if os.path.exists(p) else ""
 
-rows = []
-for name, n in (("oitcheck", oit_pages), ("wget --spider -r", wget_pages)):
-    secs, cpu, rss = timing("oitcheck" if name == "oitcheck" else "wget")
-    rows.append((name, n, secs, cpu, rss))
-base = rows[0]
-lines = [f"### {datetime.date.today()} - {pages}-page generated site, nginx on 127.0.0.1 (gzip on), "
-         f"{os.cpu_count()} cores, {platform.platform()}", "",
-         "| tool | URLs fetched | wall s | CPU s | peak RSS MiB | URLs/s | CPU ms/URL | URLs/s vs oitcheck |",
-         "|---|---:|---:|---:|---:|---:|---:|---:|"]
-for name, n, secs, cpu, rss in rows:
-    rate = n / secs if secs else 0
-    lines.append(f"| {name} | {n} | {secs:.1f} | {cpu:.1f} | {rss:.0f} | {rate:.0f} | {1000*cpu/max(n,1):.2f} | "
-                 f"{rate / (base[1]/base[2]):.2f}x |")
+def fetched(tool):
+    """URLs each tool actually requested; None when its output cannot say."""
+    if tool == "oitcheck":
+        meta = json.load(open(os.path.join(work, "oitcheck-out", "graph.json")))["meta"]
+        return json.loads(meta["summary"])["fetched"], json.loads(meta["summary"])
+    if tool == "wget":
+        return len(set(re.findall(r"URL: ?(\S+)", read("wget.err")))), None
+    if tool == "linkchecker":
+        m = re.search(r"(\d+) links? in (\d+) URLs? checked", read("linkchecker.out") + read("linkchecker.err"))
+        return (int(m.group(2)) if m else None), None
+    if tool == "linkinator":
+        out = read("linkinator.out")
+        try:
+            links = json.loads(out[out.index("{"):])["links"]
+            return len({l["url"] for l in links if l.get("state") != "SKIPPED"}), None
+        except (ValueError, KeyError):
+            return None, None
+
+rows, summary = [], None
+for tool in tools:
+    n, s = fetched(tool)
+    summary = s or summary
+    secs, cpu, rss = timing(tool)
+    rows.append((tool, n, secs, cpu, rss))
+base = next((r for r in rows if r[0] == "oitcheck"), rows[0])
+base_rate = base[1] / base[2] if base[1] else 0
+oit_n = base[1] or 0
+names = {"oitcheck": "oitcheck", "wget": "wget --spider -r", "linkchecker": "LinkChecker", "linkinator": "linkinator (npm)"}
+mode = f"{latency} ms added per request (proxy), " if latency else ""
+lines = [f"### {datetime.date.today()} - {pages}-page generated site, nginx on 127.0.0.1 (gzip on), {mode}"
+         f"oitcheck --concurrency {concurrency}, {os.cpu_count()} cores, {platform.platform()}", "",
+         "| tool | URLs fetched | wall s | CPU s | peak RSS MiB | URLs/s | CPU ms/URL | URLs/s: oitcheck / tool | RSS: oitcheck / tool |",
+         "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+for tool, n, secs, cpu, rss in rows:
+    stopped = n is None or n < 0.9 * oit_n
+    rate = (n or 0) / secs if secs else 0
+    label = names[tool] + (" (stopped early or count unknown: not quoted)" if stopped and tool != "oitcheck" else "")
+    lines.append(f"| {label} | {n if n is not None else '?'} | {secs:.1f} | {cpu:.1f} | {rss:.0f} | {rate:.0f} | "
+                 f"{1000 * cpu / max(n or 1, 1):.2f} | {base_rate / rate if rate else 0:.2f}x | {base[4] / rss:.2f} |")
+parse = json.loads(read("parse-rate.json") or "{}")
 lines.append("")
-lines.append(f"oitcheck: complete={summary['complete']}, html_pages={summary['html_pages']}, "
-             f"documents={summary['documents']}, errors={summary['errors']}, known URLs={summary['urls_known']}")
+if parse:
+    lines.append(f"Limits: gumbo alone parses these pages ({parse['mean_kb']:.0f} KB mean) at {parse['gumbo_pages_per_s']} pages/s "
+                 f"on one core ({parse['gumbo_ms_per_page']:.2f} ms/page); oitcheck's decode + extract at "
+                 f"{parse['extract_pages_per_s']} pages/s ({parse['extract_ms_per_page']:.2f} ms/page).")
+for label, f in (("plain", "wrk-plain.txt"), ("gzip", "wrk-gzip.txt")):
+    m = re.search(r"Requests/sec:\s*([\d.]+)", read(f))
+    if m:
+        lines.append(f"nginx serves the same URLs at {float(m.group(1)):.0f} requests/s ({label}, wrk -c16, one core).")
+if parse and summary:
+    html = summary["html_pages"]
+    oit_secs, oit_cpu = base[2], base[3]
+    target_rate = 0.75 * 2 * parse["gumbo_pages_per_s"]
+    checks = [(f"HTML pages/s {html / oit_secs:.0f} >= 0.75 x 2 cores x gumbo = {target_rate:.0f}", html / oit_secs >= target_rate),
+              (f"CPU per URL {1000 * oit_cpu / oit_n:.2f} ms <= 1.5 x gumbo = {1.5 * parse['gumbo_ms_per_page']:.2f} ms",
+               1000 * oit_cpu / oit_n <= 1.5 * parse["gumbo_ms_per_page"])]
+    for tool, n, secs, cpu, rss in rows:
+        if tool == "wget" and n:
+            checks.append((f"URLs/s >= wget's ({n / secs:.0f})", base_rate >= n / secs))
+        if tool == "linkchecker" and n and n >= 0.9 * oit_n:
+            checks.append((f"URLs/s >= 20 x LinkChecker's ({20 * n / secs:.0f})", base_rate >= 20 * n / secs))
+            checks.append((f"peak RSS <= 1/3 of LinkChecker's ({rss / 3:.0f} MiB)", base[4] <= rss / 3))
+    if latency:
+        expected = concurrency / (latency / 1000)
+        checks.append((f"with {latency} ms latency: {base_rate:.0f} URLs/s >= 80% of C/latency = {0.8 * expected:.0f}",
+                       base_rate >= 0.8 * expected))
+    lines.append("")
+    lines.append("Targets (issue 6): " + "; ".join(f"{'MET' if ok else 'NOT MET'}: {text}" for text, ok in checks) + ".")
+lines.append("")
+lines.append(f"oitcheck: complete={summary and summary['complete']}, html_pages={summary and summary['html_pages']}, "
+             f"documents={summary and summary['documents']}, errors={summary and summary['errors']}, known URLs={summary and summary['urls_known']}")
 text = "\n".join(lines) + "\n"
 print(text)
 with open("bench/RESULTS.md", "a") as f:
