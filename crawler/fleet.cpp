@@ -25,8 +25,20 @@ void ListSource::done(const FleetSite& site, const FleetRow& row, const nlohmann
 
 std::vector<FleetRow> ListSource::rows() const {
   std::vector<FleetRow> out;
-  for (const auto& site : sites_)
-    if (auto it = rows_.find(site.homepage); it != rows_.end()) out.push_back(it->second);
+  for (const auto& site : sites_) {
+    if (auto it = rows_.find(site.homepage); it != rows_.end()) {
+      out.push_back(it->second);
+      continue;
+    }
+    // The run stopped before this site's turn: it is listed, not forgotten.
+    FleetRow row;
+    row.name = site.name;
+    row.group = site.group;
+    row.homepage = site.homepage;
+    row.status = "interrupted";
+    row.error = "not crawled: the run was stopped first";
+    out.push_back(std::move(row));
+  }
   return out;
 }
 
@@ -55,7 +67,8 @@ class Fleet {
     engine_.on_interrupt([this] {
       interrupted_ = true;
       totals_.interrupted_run = true;
-      for (auto& active : active_) active.crawl->stop("interrupted");
+      for (auto& active : active_)
+        if (!active.finishing) active.crawl->stop("interrupted");
       retry_timer_.cancel();
       maybe_stop();
     });
@@ -72,6 +85,7 @@ class Fleet {
     RunJob job;
     std::optional<Store> store;
     std::unique_ptr<SiteCrawl> crawl;
+    bool finishing = false;  // handed to the finisher thread: the loop no longer touches it
   };
 
   static ClientOptions client_options(const FleetOptions& o) {
@@ -87,7 +101,9 @@ class Fleet {
       auto next = source_.next();
       asio::post(engine_.io(), [this, next = std::move(next)]() mutable {
         claiming_ = false;
-        if (next.answer == SiteSource::Answer::site) {
+        if (next.answer == SiteSource::Answer::site && interrupted_) {
+          give_back(std::move(next.site));
+        } else if (next.answer == SiteSource::Answer::site) {
           start(std::move(next.site));
           fill();
         } else if (next.answer == SiteSource::Answer::end) {
@@ -113,6 +129,9 @@ class Fleet {
     a.job.crawl.out_dir = (fs::path(options_.base.crawl.out_dir) / a.site.folder).string();
     a.job.crawl.progress = false;
     if (!a.site.rules.empty()) a.job.rules = a.site.rules;
+    // --resume continues the sites an earlier run left unfinished and starts the others afresh.
+    std::error_code ec;
+    a.job.crawl.resume = a.job.crawl.resume && fs::exists(fs::path(a.job.crawl.out_dir) / "crawl.sqlite", ec);
     auto store = open_crawl_state(a.job.crawl);
     if (!store) return finish(self, store.error().message);
     a.store.emplace(std::move(*store));
@@ -120,8 +139,27 @@ class Fleet {
     a.crawl->start([this, self] { finish(self, ""); });
   }
 
+  // Taken just as Ctrl-C came: returned untouched (a queue puts it back for another worker).
+  void give_back(FleetSite site) {
+    claiming_ = true;
+    asio::post(finisher_, [this, site = std::move(site)] {
+      FleetRow row;
+      row.name = site.name;
+      row.group = site.group;
+      row.homepage = site.homepage;
+      row.status = "interrupted";
+      row.error = "not crawled: the run was stopped first";
+      source_.done(site, row, nullptr);
+      asio::post(engine_.io(), [this] {
+        claiming_ = false;
+        maybe_stop();
+      });
+    });
+  }
+
   // The site's crawl drained (or never started: `error`): save, check and report it off the loop.
   void finish(std::list<Active>::iterator a, std::string error) {
+    a->finishing = true;
     asio::post(finisher_, [this, a, error = std::move(error)] {
       std::optional<nlohmann::json> report;
       FleetRow row = check(*a, error, report);

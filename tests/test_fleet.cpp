@@ -243,3 +243,33 @@ TEST_CASE("fleet workers on PostgreSQL: one killed half-way, every site reported
   CHECK(single.exit_code == 2);
   CHECK(verdict_table(shared) == verdict_table(json::parse(slurp(dir / "single/fleet.json"))));
 }
+
+TEST_CASE("fleet: Ctrl-C keeps every finished site and lists the rest as interrupted") {
+  FleetSites sites;
+  TempDir dir;
+  std::ofstream(dir / "sites.csv") << "name,homepage\n"
+                                   << "seed," << url_of(sites.seed) << "\n"
+                                   << "slow," << url_of(sites.slow) << "\n"
+                                   << "fixed," << url_of(sites.fixed) << "\n";
+  std::string seed_report = dir / "out/127.0.0.1_" + std::to_string(sites.seed.port()) + "/report.json";
+  CommandResult run;
+  std::thread fleet([&] {
+    run = run_oitcheck({"fleet", dir / "sites.csv", "--rules", "ita-2566", "--fiscal-year", "2566", "--out", dir / "out",
+                        "--history", dir / "h.sqlite", "--sites-at-once", "2"},
+                       [&](int pid) {
+                         auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+                         while (!std::filesystem::exists(seed_report) && std::chrono::steady_clock::now() < deadline)
+                           std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                         kill(pid, SIGINT);
+                       });
+  });
+  fleet.join();
+  INFO(run.out, run.err);
+  CHECK(run.exit_code == 130);
+  json summary = json::parse(slurp(dir / "out/fleet.json"));
+  auto by = sites_by_homepage(summary);
+  REQUIRE(by.size() == 3);
+  CHECK(by[url_of(sites.seed)]["status"] == "checked");  // finished before Ctrl-C: kept
+  CHECK(by[url_of(sites.slow)]["status"] == "interrupted");
+  CHECK(by[url_of(sites.fixed)]["status"] == "interrupted");  // never started, still listed
+}
