@@ -205,39 +205,39 @@ struct SiteCrawl::Impl {
 
   void fetch_listing(const std::string& list_url, Listing kind) {
     if (stopping_ || !listings_seen_.insert(list_url).second || listings_seen_.size() > kMaxListings) return;
-    ++meta_in_flight_;
-    FetchRequest request;
-    request.url = list_url;
-    request.max_body_bytes = 20 * 1024 * 1024;
-    request.keep_non_html_body = true;
-    fetch(std::move(request), [this, list_url, kind](FetchResult r) {
-      --meta_in_flight_;
-      nlohmann::json info = {{"status", r.status}};
-      if (!r.ok()) info["error"] = r.error;
-      if (r.ok() && r.status >= 200 && r.status < 300) {
-        std::vector<std::string> pages;
-        const char* via = "sitemap";
-        if (kind == Listing::sitemap) {
-          SitemapEntries entries = parse_sitemap(r.body);
-          for (const auto& child : entries.sitemaps)
-            if (auto resolved = url::resolve(list_url, child); resolved && resolved->fetchable())
-              fetch_listing(resolved->url, Listing::sitemap);
-          info["sitemaps"] = entries.sitemaps.size();
-          pages = std::move(entries.pages);
-        } else if (kind == Listing::feed) {
-          pages = parse_feed(r.body);
-          via = "feed";
-        } else {
-          pages = parse_wordpress_listing(r.body);
-          via = "wordpress-api";
-        }
-        info["pages"] = pages.size();
-        for (const auto& page : pages) discover(page, list_url, via);
+    frontier_.offer_listing(list_url, static_cast<int>(kind));
+  }
+
+  void on_listing(const Job& job, const FetchResult& r) {
+    const std::string& list_url = job.url;
+    auto kind = static_cast<Listing>(job.listing);
+    nlohmann::json info = {{"status", r.status}};
+    if (!r.ok()) info["error"] = r.error;
+    if (r.ok() && r.status >= 200 && r.status < 300) {
+      std::vector<std::string> pages;
+      const char* via = "sitemap";
+      if (kind == Listing::sitemap) {
+        SitemapEntries entries = parse_sitemap(r.body);
+        for (const auto& child : entries.sitemaps)
+          if (auto resolved = url::resolve(list_url, child); resolved && resolved->fetchable())
+            fetch_listing(resolved->url, Listing::sitemap);
+        info["sitemaps"] = entries.sitemaps.size();
+        pages = std::move(entries.pages);
+      } else if (kind == Listing::feed) {
+        pages = parse_feed(r.body);
+        via = "feed";
+      } else {
+        pages = parse_wordpress_listing(r.body);
+        via = "wordpress-api";
       }
-      const char* prefix = kind == Listing::sitemap ? "sitemap:" : kind == Listing::feed ? "feed:" : "wordpress-api:";
-      writer_->push(MetaRow{prefix + list_url, info.dump()});
-      pump();
-    });
+      info["pages"] = pages.size();
+      for (const auto& page : pages) discover(page, list_url, via);
+    }
+    writer_->push(MetaRow{listing_prefix(kind) + list_url, info.dump()});
+  }
+
+  static std::string listing_prefix(Listing kind) {
+    return kind == Listing::sitemap ? "sitemap:" : kind == Listing::feed ? "feed:" : "wordpress-api:";
   }
 
   void fetch_listings_of_homepage(const PageFacts& facts) {
@@ -308,6 +308,12 @@ struct SiteCrawl::Impl {
   }
 
   void dispatch(Job job) {
+    if (job.kind == Job::Kind::robots_blocked && job.id == 0) {  // a listing robots.txt forbids
+      writer_->push(MetaRow{listing_prefix(static_cast<Listing>(job.listing)) + job.url,
+                            nlohmann::json{{"skipped", "robots"}}.dump()});
+      frontier_.finished(job, Clock::now());
+      return;
+    }
     if (job.kind == Job::Kind::robots_blocked) {
       record_skip(job.id, "robots");
       if (homepage_chain_.count(job.id))
@@ -318,8 +324,10 @@ struct SiteCrawl::Impl {
     }
     FetchRequest request;
     request.url = job.url;
-    request.max_body_bytes = job.kind == Job::Kind::robots ? 512 * 1024 : options_.max_body_bytes;
-    request.keep_non_html_body = job.kind == Job::Kind::robots;
+    request.max_body_bytes = job.kind == Job::Kind::robots    ? 512 * 1024
+                             : job.kind == Job::Kind::listing ? 20 * 1024 * 1024
+                                                              : options_.max_body_bytes;
+    request.keep_non_html_body = job.kind == Job::Kind::robots || job.kind == Job::Kind::listing;
     fetch(std::move(request), [this, job = std::move(job)](FetchResult r) mutable {
       on_fetched(std::move(job), std::move(r));
     });
@@ -372,8 +380,8 @@ struct SiteCrawl::Impl {
 
   void on_fetched(Job job, FetchResult r) {
     frontier_.finished(job, Clock::now());
-    if (job.kind == Job::Kind::robots) {
-      on_robots(job, r);
+    if (job.kind == Job::Kind::robots || job.kind == Job::Kind::listing) {
+      job.kind == Job::Kind::robots ? on_robots(job, r) : on_listing(job, r);
       pump();
       return;
     }
@@ -567,7 +575,7 @@ struct SiteCrawl::Impl {
   void maybe_finish() {
     if (finished_) return;
     bool quiet = parsing_ == 0 && fetching_ == 0;
-    bool drained = stopping_ ? quiet : (quiet && frontier_.idle() && meta_in_flight_ == 0);
+    bool drained = stopping_ ? quiet : (quiet && frontier_.idle());
     if (!drained) return;
     finished_ = true;
     wake_timer_.cancel();
@@ -646,7 +654,6 @@ struct SiteCrawl::Impl {
   std::optional<std::string> homepage_error_;
   std::optional<std::string> state_error_;
   size_t parsing_ = 0;
-  size_t meta_in_flight_ = 0;  // sitemap, feed and WordPress API fetches
   static constexpr size_t kMaxListings = 60;
   std::set<std::string> listings_seen_;
   bool stopping_ = false;

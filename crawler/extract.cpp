@@ -266,8 +266,8 @@ class Extractor {
       if (n->type != GUMBO_NODE_ELEMENT) continue;
       if (n->v.element.tag == GUMBO_TAG_BASE) {
         if (const char* href = attr(n, "href")) {
-          auto r = url::resolve(base_, href);
-          if (r && r->fetchable()) base_ = r->url;
+          auto r = base_.resolve(href);
+          if (r && r->fetchable()) base_.set_base(r->url);
           return;
         }
       }
@@ -283,7 +283,7 @@ class Extractor {
       facts_.links_truncated = true;
       return;
     }
-    auto target = url::resolve(base_, href);
+    auto target = base_.resolve(href);
     if (!target) return;  // not a URL at all; nothing a visitor could follow
     facts_.links.push_back(Link{std::move(*target), std::move(anchor), region, tag});
   }
@@ -325,7 +325,7 @@ class Extractor {
         const char* rel = attr(n, "rel");
         const char* href = attr(n, "href");
         if (!rel || !href) break;
-        auto target = url::resolve(base_, href);
+        auto target = base_.resolve(href);
         if (!target || !target->fetchable()) break;
         const char* type = attr(n, "type");
         if (contains_ci(rel, "alternate") && (contains_ci(type, "rss") || contains_ci(type, "atom")))
@@ -356,7 +356,7 @@ class Extractor {
     }
   }
 
-  std::string base_;
+  url::Resolver base_;  // the page's URL, or its <base href>
   const ExtractLimits& limits_;
   TextSink excerpt_;
   PageFacts facts_;

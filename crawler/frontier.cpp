@@ -87,6 +87,12 @@ Admission Frontier::offer(UrlId id, const std::string& u, int depth, bool extern
   return Admission::queued;
 }
 
+void Frontier::offer_listing(const std::string& u, int listing) {
+  std::string key = url::origin_of(u);
+  origin_for(key, false).by_depth[-1].push_back(Job{0, u, -1, Job::Kind::listing, key, listing});
+  ++queued_;
+}
+
 void Frontier::mark_seen(UrlId id, int depth) {
   auto [it, inserted] = seen_.try_emplace(id, depth);
   if (!inserted) it->second = std::min(it->second, depth);
@@ -99,6 +105,9 @@ std::optional<Job> Frontier::take_from(const std::string& key, Origin& o, Clock:
   if (o.robots_state == RobotsState::unknown) {
     o.robots_state = RobotsState::fetching;
     ++in_flight_;
+    // robots.txt is a request like any other: the rate counts it.
+    if (o.min_interval_s > 0)
+      o.next_start = now + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.min_interval_s));
     return Job{0, key + "/robots.txt", 0, Job::Kind::robots, key};
   }
   if (o.robots_state == RobotsState::fetching) return std::nullopt;

@@ -38,12 +38,14 @@ enum class Admission { queued, seen, too_deep, trap, page_limit };
 const char* to_string(Admission a);
 
 struct Job {
-  enum class Kind { page, robots, external, robots_blocked };
-  UrlId id = 0;  // 0 for robots.txt, which is not part of the link graph
+  // listing: a sitemap, feed or WordPress API list of pages (not part of the link graph).
+  enum class Kind { page, robots, external, robots_blocked, listing };
+  UrlId id = 0;  // 0 for robots.txt and listings, which are not part of the link graph
   std::string url;
   int depth = 0;
   Kind kind = Kind::page;
   std::string origin;
+  int listing = 0;  // which kind of list, for the caller (Kind::listing only)
 };
 
 class Frontier {
@@ -53,6 +55,9 @@ class Frontier {
   // `url` must be normalised and fetchable. External URLs (checked, never parsed) skip the
   // robots.txt step and the page bound.
   Admission offer(UrlId id, const std::string& url, int depth, bool external = false);
+  // A list of pages to read (sitemap, feed, API): fetched before the pages of its origin, under
+  // the same robots.txt, concurrency and rate, and outside the page bound.
+  void offer_listing(const std::string& url, int listing);
   // Marks a URL as already handled (resuming a crawl).
   void mark_seen(UrlId id, int depth);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <unordered_map>
 
 #include "crawler/strings.hpp"
 
@@ -148,26 +149,68 @@ tl::expected<std::string, std::string> finish(CURLU* h, bool again = true) {
 
 }  // namespace
 
-tl::expected<Resolved, std::string> resolve(std::string_view base, std::string_view href) {
-  std::string cleaned = clean_href(href);
+namespace {
+
+// `base` already parsed (a Resolver's) or null (parse `base_text` now).
+tl::expected<Resolved, std::string> resolve_cleaned(CURLU* base, std::string_view base_text, const std::string& cleaned) {
   std::string scheme = scheme_prefix(cleaned);
   if (!scheme.empty()) {
     Scheme kind = classify(scheme);
     if (kind != Scheme::http && kind != Scheme::https) return Resolved{cleaned, kind};
   }
   if (cleaned.size() > 8192) return tl::unexpected(std::string("the link is longer than 8192 bytes"));
-  UrlHandle h(curl_url());
+  UrlHandle h(base ? curl_url_dup(base) : curl_url());
   if (!h) return tl::unexpected(std::string("out of memory"));
-  if (curl_url_set(h.get(), CURLUPART_URL, std::string(base).c_str(), 0) != CURLUE_OK)
+  if (!base && curl_url_set(h.get(), CURLUPART_URL, std::string(base_text).c_str(), 0) != CURLUE_OK)
     return tl::unexpected(std::string("the page's own URL is not absolute"));
   std::string encoded = encode_unsafe(cleaned);
-  if (encoded.empty()) encoded = std::string(base);
+  if (encoded.empty()) encoded = std::string(base_text);
   CURLUcode rc = curl_url_set(h.get(), CURLUPART_URL, encoded.c_str(), 0);
   if (rc != CURLUE_OK) return tl::unexpected(std::string(curl_url_strerror(rc)));
   auto normal = finish(h.get());
   if (!normal) return tl::unexpected(normal.error());
   Scheme kind = normal->rfind("https:", 0) == 0 ? Scheme::https : Scheme::http;
   return Resolved{*normal, kind};
+}
+
+}  // namespace
+
+tl::expected<Resolved, std::string> resolve(std::string_view base, std::string_view href) {
+  return resolve_cleaned(nullptr, base, clean_href(href));
+}
+
+struct Resolver::ParsedBase {
+  UrlHandle handle;
+};
+
+Resolver::Resolver(std::string_view base) { set_base(base); }
+Resolver::~Resolver() = default;
+
+void Resolver::set_base(std::string_view base) {
+  base_ = std::string(base);
+  origin_ = origin_of(base);
+  parsed_ = std::make_unique<ParsedBase>();
+  parsed_->handle.reset(curl_url());
+  if (parsed_->handle && curl_url_set(parsed_->handle.get(), CURLUPART_URL, base_.c_str(), 0) != CURLUE_OK)
+    parsed_->handle.reset();
+}
+
+tl::expected<Resolved, std::string> Resolver::resolve(std::string_view href) {
+  if (!parsed_->handle) return tl::unexpected(std::string("the page's own URL is not absolute"));
+  std::string cleaned = clean_href(href);
+  // Absolute URLs and "/path" or "//host/path" links resolve the same from every page of an
+  // origin; menus repeat them on every page, so each thread remembers them.
+  bool same_from_every_page = (!cleaned.empty() && cleaned[0] == '/') || !scheme_prefix(cleaned).empty();
+  if (!same_from_every_page) return resolve_cleaned(parsed_->handle.get(), base_, cleaned);
+  thread_local std::unordered_map<std::string, Resolved> remembered;
+  std::string key = origin_ + '\n' + cleaned;
+  if (auto it = remembered.find(key); it != remembered.end()) return it->second;
+  auto resolved = resolve_cleaned(parsed_->handle.get(), base_, cleaned);
+  if (resolved) {
+    if (remembered.size() >= kRemembered) remembered.clear();  // a bound, not an LRU: refills in a page or two
+    remembered.emplace(std::move(key), *resolved);
+  }
+  return resolved;
 }
 
 tl::expected<std::string, std::string> normalise_absolute(std::string_view absolute) {

@@ -2,6 +2,7 @@
 // no I/O, safe on any thread.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <string_view>
 #include <tl/expected.hpp>
@@ -22,6 +23,26 @@ struct Resolved {
 // percent-encoded, empty path made "/". Non-http(s) schemes come back unresolved with their kind.
 // An error string says why the href cannot be a URL.
 tl::expected<Resolved, std::string> resolve(std::string_view base, std::string_view href);
+
+// resolve() for many links of one page: the base is parsed once, and targets that do not depend
+// on the page (absolute URLs, "/path", "//host/path") are remembered per thread, since menus
+// repeat the same links on every page. Same results as resolve().
+class Resolver {
+ public:
+  explicit Resolver(std::string_view base);
+  ~Resolver();
+  Resolver(const Resolver&) = delete;
+  Resolver& operator=(const Resolver&) = delete;
+  void set_base(std::string_view base);  // a <base href> changes it
+  const std::string& base() const { return base_; }
+  tl::expected<Resolved, std::string> resolve(std::string_view href);
+
+ private:
+  struct ParsedBase;
+  static constexpr size_t kRemembered = 20000;  // per thread, a few MiB at most
+  std::string base_, origin_;
+  std::unique_ptr<ParsedBase> parsed_;
+};
 
 // Normalise an absolute URL given by the user (the homepage). Only http(s) is accepted.
 tl::expected<std::string, std::string> normalise_absolute(std::string_view absolute);
