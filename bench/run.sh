@@ -59,6 +59,8 @@ http {
   keepalive_requests 100000;
   gzip on;
   gzip_types text/xml application/xml;  # text/html is always compressed
+  # LinkChecker lifts its per-host pause only for servers that send a "LinkChecker" header.
+  add_header LinkChecker allowed;
   server {
     listen 127.0.0.1:$nginx_port;
     root $site;
@@ -91,7 +93,11 @@ for tool in $tools; do
       rm -rf "$work/wget-out"
       measure wget wget --spider -r -l inf -nv -P "$work/wget-out" "$url" ;;
     linkchecker)
-      measure linkchecker linkchecker --no-status -r -1 --threads 10 "$url" ;;
+      # Its default of 10 requests a second to a host (about 3 on average) would measure the
+      # pause, not the tool; the limit is lifted only with the "LinkChecker" header nginx sends.
+      printf '[checking]\nmaxrequestspersecond=100000\n' >"$work/linkcheckerrc"
+      chmod a+r "$work/linkcheckerrc"  # as root it drops to "nobody"
+      measure linkchecker linkchecker -f "$work/linkcheckerrc" --no-status -r -1 --threads 10 "$url" ;;
     linkinator)
       measure linkinator "$work/npm/node_modules/.bin/linkinator" "$url" --recurse --concurrency 16 --format json ;;
   esac

@@ -1,10 +1,13 @@
 #include "crawler/charset.hpp"
 
+#include <cstring>
+
 #include <iconv.h>
 
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <optional>
 
 #include "crawler/strings.hpp"
 
@@ -82,6 +85,14 @@ std::string repair_utf8(std::string_view s, bool& invalid) {
 bool is_valid_utf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {
+    // Markup is ASCII: skip it eight bytes at a time (no byte has its high bit set).
+    while (i + 8 <= s.size()) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, 8);
+      if (word & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= s.size()) break;
     auto c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       ++i;
@@ -147,6 +158,12 @@ std::string meta_charset(std::string_view body) {
 Decoded to_utf8(std::string_view body, std::string_view content_type_header) {
   Decoded d;
   std::string label;
+  // Validating is a pass over the whole page: done at most once.
+  std::optional<bool> valid;
+  auto body_is_utf8 = [&] {
+    if (!valid) valid = is_valid_utf8(body);
+    return *valid;
+  };
   if (body.size() >= 3 && body.substr(0, 3) == "\xEF\xBB\xBF") {
     body.remove_prefix(3);
     label = "utf-8";
@@ -158,14 +175,14 @@ Decoded to_utf8(std::string_view body, std::string_view content_type_header) {
   }
   if (label.empty()) {
     // Undeclared: valid UTF-8 stays UTF-8; anything else on a Thai site is windows-874.
-    label = is_valid_utf8(body) ? "utf-8" : "windows-874";
+    label = body_is_utf8() ? "utf-8" : "windows-874";
     d.source = label == "utf-8" ? "default" : "sniffed";
   }
   std::string name = iconv_name(label);
   if (name == "UTF-8") {
     // A server-wide "charset=utf-8" in front of an old TIS-620 page is common: when the bytes
     // are not UTF-8 and no BOM vouches for them, read them as the Thai legacy encoding.
-    if (d.source != "bom" && !is_valid_utf8(body)) {
+    if (d.source != "bom" && !body_is_utf8()) {
       std::string meta = meta_charset(body);
       std::string fallback = !meta.empty() && iconv_name(meta) != "UTF-8" ? meta : "windows-874";
       if (convert(body, iconv_name(fallback), d.utf8, d.had_invalid_bytes)) {
@@ -175,7 +192,7 @@ Decoded to_utf8(std::string_view body, std::string_view content_type_header) {
       }
     }
     d.charset = "utf-8";
-    d.utf8 = is_valid_utf8(body) ? std::string(body) : repair_utf8(body, d.had_invalid_bytes);
+    d.utf8 = body_is_utf8() ? std::string(body) : repair_utf8(body, d.had_invalid_bytes);
     return d;
   }
   if (convert(body, name, d.utf8, d.had_invalid_bytes)) {

@@ -39,7 +39,7 @@ class Resolver {
 
  private:
   struct ParsedBase;
-  static constexpr size_t kRemembered = 20000;  // per thread, a few MiB at most
+  static constexpr size_t kRemembered = 4096;  // per thread: menus, which repeat on every page
   std::string base_, origin_;
   std::unique_ptr<ParsedBase> parsed_;
 };
