@@ -57,7 +57,10 @@ CREATE TABLE IF NOT EXISTS links(
   region TEXT NOT NULL,
   tag TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS links_src ON links(src);
+-- (src, ord): a page's links in page order straight from the index, without a sort of
+-- every link at the end of the crawl. States from older versions drop their (src) index.
+CREATE INDEX IF NOT EXISTS links_src_ord ON links(src, ord);
+DROP INDEX IF EXISTS links_src;
 CREATE TABLE IF NOT EXISTS previous_urls(url TEXT PRIMARY KEY);
 )SQL";
 
