@@ -5,9 +5,10 @@
 # (wrk, with and without gzip) and gumbo's parse rate on the same pages. Prints one table with
 # ratios and the issue-6 targets, and appends it to bench/RESULTS.md.
 #
-#   bench/run.sh [PAGES] [--latency MS] [--concurrency C]
+#   bench/run.sh [PAGES] [--latency MS] [--concurrency C] [--no-gzip]
 #     PAGES          1000, 10000 (default) or 50000: the generated site's size
 #     --latency MS   put a proxy adding MS ms to every request in front of nginx
+#     --no-gzip      nginx does not compress (as if the server had cores of its own)
 #     --concurrency  oitcheck's connections per host (default 8)
 #   TOOLS="oitcheck wget linkchecker linkinator" selects the crawlers (default: all four).
 #
@@ -16,9 +17,10 @@
 # ../shared/bench/gen_site.py (GEN_SITE=... for another copy). Build oitcheck first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pages=10000 latency=0 concurrency=8
+pages=10000 latency=0 concurrency=8 gzip=on
 while (($#)); do
   case $1 in
+    --no-gzip) gzip=off; shift ;;
     --latency) latency=$2; shift 2 ;;
     --concurrency) concurrency=$2; shift 2 ;;
     *) pages=$1; shift ;;
@@ -57,7 +59,8 @@ http {
   include /etc/nginx/mime.types;
   access_log off;
   keepalive_requests 100000;
-  gzip on;
+  absolute_redirect off;  # "/dir" -> "/dir/" must not name nginx's port behind the proxy
+  gzip $gzip;
   gzip_types text/xml application/xml;  # text/html is always compressed
   # LinkChecker lifts its per-host pause only for servers that send a "LinkChecker" header.
   add_header LinkChecker allowed;
@@ -77,6 +80,9 @@ if ((latency > 0)); then
 fi
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$site_port/" >/dev/null 2>&1 && break; sleep 0.1; done
+for pid in "${pids[@]}"; do
+  kill -0 "$pid" 2>/dev/null || { echo "bench: nginx or the delay proxy did not start (port $nginx_port or $proxy_port in use?)"; exit 1; }
+done
 url="http://127.0.0.1:$site_port/"
 
 measure() {  # name, command...
@@ -119,9 +125,9 @@ PY
   wrk -t1 -c16 -d5s -s "$work/wrk.lua" -H "Accept-Encoding: gzip" "http://127.0.0.1:$nginx_port" >"$work/wrk-gzip.txt" 2>&1 || true
 fi
 
-python3 - "$work" "$pages" "$latency" "$concurrency" "$tools" <<'PY'
+python3 - "$work" "$pages" "$latency" "$concurrency" "$tools" "$gzip" <<'PY'
 import datetime, json, os, platform, re, sys
-work, pages, latency, concurrency, tools = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5].split()
+work, pages, latency, concurrency, tools, gzip = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5].split(), sys.argv[6]
 
 def timing(name):
     t = open(os.path.join(work, name + ".time")).read()
@@ -164,7 +170,7 @@ base_rate = base[1] / base[2] if base[1] else 0
 oit_n = base[1] or 0
 names = {"oitcheck": "oitcheck", "wget": "wget --spider -r", "linkchecker": "LinkChecker", "linkinator": "linkinator (npm)"}
 mode = f"{latency} ms added per request (proxy), " if latency else ""
-lines = [f"### {datetime.date.today()} - {pages}-page generated site, nginx on 127.0.0.1 (gzip on), {mode}"
+lines = [f"### {datetime.date.today()} - {pages}-page generated site, nginx on 127.0.0.1 (gzip {gzip}), {mode}"
          f"oitcheck --concurrency {concurrency}, {os.cpu_count()} cores, {platform.platform()}", "",
          "| tool | URLs fetched | wall s | CPU s | peak RSS MiB | URLs/s | CPU ms/URL | URLs/s: oitcheck / tool | RSS: oitcheck / tool |",
          "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
