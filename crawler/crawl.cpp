@@ -15,14 +15,12 @@
 
 #include <nlohmann/json.hpp>
 
-#include "crawler/charset.hpp"
 #include "crawler/crawl_engine.hpp"
-#include "crawler/extract.hpp"
+#include "crawler/page_reader.hpp"
 #include "crawler/graph.hpp"
 #include "crawler/progress.hpp"
 #include "crawler/scope.hpp"
-#include "crawler/sitemap.hpp"
-#include "crawler/strings.hpp"
+#include "crawler/listing.hpp"
 #include "crawler/url.hpp"
 
 namespace oit {
@@ -51,24 +49,6 @@ std::string iso_time(std::chrono::system_clock::time_point t) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
-}
-
-struct ParsedPage {
-  PageFacts facts;
-  std::string charset;
-  bool rendered = false;      // facts come from the DOM after the page's scripts ran
-  std::string render_error;   // rendering was asked for and failed: facts are the HTML's
-  size_t html_scripts = 0, html_links = 0;  // the HTML as served, for the script-menu check
-};
-
-// A main page whose HTML has scripts but fewer links than this builds its menu in the browser.
-constexpr size_t kFewLinksForScriptMenu = 5;
-// Links whose text or address says they lead to the ITA/OIT landing page, rendered too.
-bool looks_like_ita_landing(const Link& link) {
-  std::string text = strings::lower(link.anchor_text + " " + link.target.url);
-  for (const char* marker : {"ita", "oit", "คุณธรรม", "ความโปร่งใส", "เปิดเผยข้อมูลสาธารณะ"})
-    if (text.find(marker) != std::string::npos) return true;
-  return false;
 }
 
 }  // namespace
@@ -198,54 +178,26 @@ struct SiteCrawl::Impl {
     frontier_.offer(id, target->url, 1, true);
   }
 
-  // Lists of URLs that are not links: sitemaps named by robots.txt (or /sitemap.xml by
-  // convention) and the indexes they name, the homepage's RSS/Atom feeds, and the WordPress
-  // REST API. Everything they list is crawled, but is reachable only if a link leads there.
-  enum class Listing { sitemap, feed, wordpress };
-
+  // Sitemaps named by robots.txt (or /sitemap.xml by convention) and the indexes they name,
+  // the homepage's feeds, and the WordPress REST API: everything they list is crawled, but is
+  // reachable only if a link leads there.
   void fetch_listing(const std::string& list_url, Listing kind) {
     if (stopping_ || !listings_seen_.insert(list_url).second || listings_seen_.size() > kMaxListings) return;
     frontier_.offer_listing(list_url, static_cast<int>(kind));
   }
 
   void on_listing(const Job& job, const FetchResult& r) {
-    const std::string& list_url = job.url;
     auto kind = static_cast<Listing>(job.listing);
-    nlohmann::json info = {{"status", r.status}};
-    if (!r.ok()) info["error"] = r.error;
-    if (r.ok() && r.status >= 200 && r.status < 300) {
-      std::vector<std::string> pages;
-      const char* via = "sitemap";
-      if (kind == Listing::sitemap) {
-        SitemapEntries entries = parse_sitemap(r.body);
-        for (const auto& child : entries.sitemaps)
-          if (auto resolved = url::resolve(list_url, child); resolved && resolved->fetchable())
-            fetch_listing(resolved->url, Listing::sitemap);
-        info["sitemaps"] = entries.sitemaps.size();
-        pages = std::move(entries.pages);
-      } else if (kind == Listing::feed) {
-        pages = parse_feed(r.body);
-        via = "feed";
-      } else {
-        pages = parse_wordpress_listing(r.body);
-        via = "wordpress-api";
-      }
-      info["pages"] = pages.size();
-      for (const auto& page : pages) discover(page, list_url, via);
-    }
-    writer_->push(MetaRow{listing_prefix(kind) + list_url, info.dump()});
-  }
-
-  static std::string listing_prefix(Listing kind) {
-    return kind == Listing::sitemap ? "sitemap:" : kind == Listing::feed ? "feed:" : "wordpress-api:";
+    ListingRead read = read_listing(kind, job.url, r);
+    for (const auto& child : read.sitemaps) fetch_listing(child, Listing::sitemap);
+    for (const auto& page : read.pages) discover(page, job.url, read.via);
+    writer_->push(MetaRow{listing_key(kind, job.url), read.info.dump()});
   }
 
   void fetch_listings_of_homepage(const PageFacts& facts) {
     for (const auto& feed : facts.feeds) fetch_listing(feed, Listing::feed);
-    if (facts.wordpress_api.empty()) return;
-    std::string api = facts.wordpress_api.back() == '/' ? facts.wordpress_api : facts.wordpress_api + "/";
-    for (const char* route : {"wp/v2/pages", "wp/v2/posts", "wp/v2/media"})
-      fetch_listing(api + route + "?per_page=100&_fields=link,source_url", Listing::wordpress);
+    if (!facts.wordpress_api.empty())
+      for (const auto& list : wordpress_lists(facts.wordpress_api)) fetch_listing(list, Listing::wordpress);
   }
 
   void record_skip(UrlId id, const char* reason) {
@@ -309,7 +261,7 @@ struct SiteCrawl::Impl {
 
   void dispatch(Job job) {
     if (job.kind == Job::Kind::robots_blocked && job.id == 0) {  // a listing robots.txt forbids
-      writer_->push(MetaRow{listing_prefix(static_cast<Listing>(job.listing)) + job.url,
+      writer_->push(MetaRow{listing_key(static_cast<Listing>(job.listing), job.url),
                             nlohmann::json{{"skipped", "robots"}}.dump()});
       frontier_.finished(job, Clock::now());
       return;
@@ -442,20 +394,7 @@ struct SiteCrawl::Impl {
     bool render = wants_render(job);
     engine_.parse([this, job = std::move(job), o = std::move(o), body = std::move(r.body),
                    ct = std::move(r.content_type), render]() mutable {
-      auto decoded = charset::to_utf8(body, ct);
-      ParsedPage page;
-      page.facts = extract_page(decoded.utf8, job.url);
-      page.charset = decoded.charset;
-      page.html_scripts = page.facts.scripts;
-      for (const auto& link : page.facts.links) page.html_links += link.target.fetchable() && link.tag == LinkTag::a;
-      if (render) {
-        if (auto dom = render_dom(job.url, options_.render_options)) {
-          page.facts = extract_page(*dom, job.url);
-          page.rendered = true;
-        } else {
-          page.render_error = dom.error();
-        }
-      }
+      ParsedPage page = read_page(body, ct, job.url, render ? &options_.render_options : nullptr);
       asio::post(engine_.io(), [this, job = std::move(job), o = std::move(o), page = std::move(page)]() mutable {
         --parsing_;
         engine_.parse_finished();
@@ -511,7 +450,7 @@ struct SiteCrawl::Impl {
       writer_->push(MetaRow{"rendered:" + job.url, nlohmann::json{{"ok", page.rendered},
                                                                    {"error", page.render_error},
                                                                    {"links", page.facts.links.size()}}.dump()});
-    if (!homepage_chain_.count(job.id) || page.html_scripts == 0 || page.html_links >= kFewLinksForScriptMenu) return;
+    if (!homepage_chain_.count(job.id) || !menu_built_by_scripts(page)) return;
     // The main page's HTML has scripts and almost no links: its menu is built in the browser.
     writer_->push(MetaRow{"script_menu", nlohmann::json{{"url", job.url},
                                                          {"scripts", page.html_scripts},
@@ -666,41 +605,5 @@ SiteCrawl::~SiteCrawl() = default;
 void SiteCrawl::start(std::function<void()> drained) { impl_->start(std::move(drained)); }
 void SiteCrawl::stop(const std::string& reason) { impl_->stop(reason); }
 tl::expected<CrawlSummary, CrawlError> SiteCrawl::finish() { return impl_->finish(); }
-
-tl::expected<Store, CrawlError> open_crawl_state(CrawlOptions& options) {
-  auto homepage = url::normalise_absolute(options.homepage);
-  if (!homepage) return tl::unexpected(CrawlError{"bad homepage URL: " + homepage.error(), 1});
-  std::error_code ec;
-  fs::create_directories(options.out_dir, ec);
-  if (ec || !fs::is_directory(options.out_dir))
-    return tl::unexpected(CrawlError{"cannot create the output folder " + options.out_dir + ": " +
-                                         (ec ? ec.message() : "not a directory"), 1});
-  auto store = Store::open((fs::path(options.out_dir) / "crawl.sqlite").string());
-  if (!store) return tl::unexpected(CrawlError{store.error(), 1});
-  if (options.resume) {
-    auto previous = store->meta("homepage");
-    if (!previous)
-      return tl::unexpected(CrawlError{"--resume: there is no earlier crawl in " + options.out_dir + " to continue", 1});
-    if (*previous != *homepage)
-      return tl::unexpected(CrawlError{"--resume: " + options.out_dir + " holds a crawl of " + *previous +
-                                           ", not of " + *homepage + "; use another --out", 1});
-  } else if (auto r = store->reset(); !r) {
-    return tl::unexpected(CrawlError{"cannot reset the crawl state in " + options.out_dir + ": " + r.error(), 1});
-  }
-  options.homepage = *homepage;
-  return std::move(*store);
-}
-
-tl::expected<CrawlSummary, CrawlError> run_crawl(const CrawlOptions& options) {
-  CrawlOptions effective = options;
-  auto store = open_crawl_state(effective);
-  if (!store) return tl::unexpected(store.error());
-  CrawlEngine engine(effective.client, effective.parse_threads, effective.max_in_flight);
-  SiteCrawl crawl(engine, effective, *store, 1);
-  engine.on_interrupt([&] { crawl.stop("interrupted"); });
-  crawl.start([&] { engine.stop(); });
-  engine.run();
-  return crawl.finish();
-}
 
 }  // namespace oit

@@ -19,6 +19,25 @@ namespace oit {
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
 
+namespace {
+
+FleetRow row_of(const FleetSite& site) {
+  FleetRow row;
+  row.name = site.name;
+  row.group = site.group;
+  row.homepage = site.homepage;
+  return row;
+}
+
+FleetRow not_crawled_row(const FleetSite& site) {
+  FleetRow row = row_of(site);
+  row.status = "interrupted";
+  row.error = "not crawled: the run was stopped first";
+  return row;
+}
+
+}  // namespace
+
 ListSource::ListSource(std::vector<FleetSite> sites) : sites_(std::move(sites)) {}
 
 void ListSource::done(const FleetSite& site, const FleetRow& row, const nlohmann::json*) { rows_[site.homepage] = row; }
@@ -30,14 +49,7 @@ std::vector<FleetRow> ListSource::rows() const {
       out.push_back(it->second);
       continue;
     }
-    // The run stopped before this site's turn: it is listed, not forgotten.
-    FleetRow row;
-    row.name = site.name;
-    row.group = site.group;
-    row.homepage = site.homepage;
-    row.status = "interrupted";
-    row.error = "not crawled: the run was stopped first";
-    out.push_back(std::move(row));
+    out.push_back(not_crawled_row(site));  // the run stopped before its turn: listed, not forgotten
   }
   return out;
 }
@@ -143,13 +155,7 @@ class Fleet {
   void give_back(FleetSite site) {
     claiming_ = true;
     asio::post(finisher_, [this, site = std::move(site)] {
-      FleetRow row;
-      row.name = site.name;
-      row.group = site.group;
-      row.homepage = site.homepage;
-      row.status = "interrupted";
-      row.error = "not crawled: the run was stopped first";
-      source_.done(site, row, nullptr);
+      source_.done(site, not_crawled_row(site), nullptr);
       asio::post(engine_.io(), [this] {
         claiming_ = false;
         maybe_stop();
@@ -173,10 +179,7 @@ class Fleet {
   }
 
   FleetRow check(Active& a, std::string error, std::optional<nlohmann::json>& report) {
-    FleetRow row;
-    row.name = a.site.name;
-    row.group = a.site.group;
-    row.homepage = a.site.homepage;
+    FleetRow row = row_of(a.site);
     row.report_dir = a.site.folder;
     row.status = "failed";
     std::optional<CrawlSummary> summary;
