@@ -5,8 +5,6 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-#include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <iostream>
 #include <set>
@@ -20,6 +18,7 @@
 #include "crawler/graph.hpp"
 #include "crawler/progress.hpp"
 #include "crawler/scope.hpp"
+#include "crawler/strings.hpp"
 #include "crawler/listing.hpp"
 #include "crawler/url.hpp"
 
@@ -42,15 +41,6 @@ std::chrono::seconds retry_after(const std::string& value) {
 
 constexpr int kCurlPeerFailedVerification = 60;  // CURLE_PEER_FAILED_VERIFICATION; net stays behind http_client
 
-std::string iso_time(std::chrono::system_clock::time_point t) {
-  std::time_t tt = std::chrono::system_clock::to_time_t(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 }  // namespace
 
 struct SiteCrawl::Impl {
@@ -72,7 +62,7 @@ struct SiteCrawl::Impl {
     summary_.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
     summarise();
     writer_->push(MetaRow{"summary", summary_json().dump()});
-    writer_->push(MetaRow{"finished_at", iso_time(std::chrono::system_clock::now())});
+    writer_->push(MetaRow{"finished_at", strings::utc_text(std::chrono::system_clock::now())});
     writer_->push(MetaRow{"scope", scope_.to_json().dump()});
     auto flushed = writer_->flush();
     writer_.reset();
@@ -97,7 +87,7 @@ struct SiteCrawl::Impl {
       load_previous();
     } else {
       writer_->push(MetaRow{"homepage", homepage});
-      writer_->push(MetaRow{"started_at", iso_time(std::chrono::system_clock::now())});
+      writer_->push(MetaRow{"started_at", strings::utc_text(std::chrono::system_clock::now())});
     }
     bool fresh = false;
     homepage_id_ = intern(homepage, UrlKind::page, 0, fresh);

@@ -2,11 +2,11 @@
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <filesystem>
 #include <set>
 
 #include "crawler/fleet_queue.hpp"
+#include "crawler/strings.hpp"
 #include "reports/history.hpp"
 #include "rules/ruleset.hpp"
 
@@ -14,15 +14,6 @@ namespace oit {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string now_iso() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // Every rule set the sites name must load before hundreds of crawls start.
 bool rule_sets_load(const FleetCommand& c, const std::vector<FleetSite>& sites) {
@@ -56,7 +47,7 @@ std::optional<std::vector<FleetSite>> sites_of(const FleetCommand& c) {
 }
 
 int write_summary(const std::vector<FleetRow>& rows, const std::string& out, labels::Lang lang) {
-  auto model = build_fleet_model(rows, now_iso());
+  auto model = build_fleet_model(rows, strings::utc_text(std::chrono::system_clock::now()));
   if (auto written = write_fleet_reports(model, out, lang); !written) {
     std::fprintf(stderr, "oitcheck: %s\n", written.error().c_str());
     return kExitRunError;

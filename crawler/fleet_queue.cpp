@@ -4,8 +4,9 @@
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 #include <random>
+
+#include "crawler/strings.hpp"
 
 namespace oit {
 using nlohmann::json;
@@ -60,12 +61,7 @@ tl::expected<std::string, std::string> enqueue_round(const std::string& db_url, 
   auto db = open_queue_db(db_url);
   if (!db) return tl::unexpected(db.error());
   if (round.empty()) {
-    std::time_t now = std::time(nullptr);
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    char stamp[32];
-    std::strftime(stamp, sizeof stamp, "%Y%m%dT%H%M%SZ", &tm);
-    round = std::string(stamp) + "-" + random_hex(4);
+    round = strings::utc_text(std::chrono::system_clock::now(), "%Y%m%dT%H%M%SZ") + "-" + random_hex(4);
   }
   if (auto began = (*db)->begin(); !began) return tl::unexpected(began.error());
   for (size_t i = 0; i < sites.size(); ++i) {

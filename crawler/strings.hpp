@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cctype>
+#include <chrono>
+#include <ctime>
 #include <string>
 #include <string_view>
 
@@ -11,6 +13,16 @@ inline std::string lower(std::string_view s) {
   std::string out(s);
   for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
+}
+
+// A moment as UTC text, by default ISO 8601 ("2026-11-24T12:00:00Z").
+inline std::string utc_text(std::chrono::system_clock::time_point t, const char* format = "%Y-%m-%dT%H:%M:%SZ") {
+  std::time_t tt = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
 }
 
 // At most `max_bytes` of UTF-8 text, cut on a character boundary, with "..." when cut.
