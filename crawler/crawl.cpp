@@ -70,10 +70,9 @@ struct SiteCrawl::Impl {
     progress_.done();
     if (state_error_) return tl::unexpected(CrawlError{*state_error_, 1});
     if (homepage_error_) return tl::unexpected(CrawlError{*homepage_error_, 1});
-    if (auto r = compute_click_depths(store_, homepage_id_); !r)
-      return tl::unexpected(CrawlError{"cannot compute click depths: " + r.error(), 1});
     std::string graph = (fs::path(options_.out_dir) / "graph.json").string();
-    if (auto r = export_graph_json(store_, graph); !r) return tl::unexpected(CrawlError{r.error(), 1});
+    if (auto r = finish_graph(store_, homepage_id_, graph); !r)
+      return tl::unexpected(CrawlError{"cannot compute click depths or write graph.json: " + r.error(), 1});
     return summary_;
   }
 

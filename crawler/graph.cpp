@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <deque>
 #include <fstream>
+#include <thread>
 #include <limits>
 #include <unordered_map>
 #include <vector>
@@ -16,6 +17,20 @@ namespace {
 
 constexpr int kUnreached = std::numeric_limits<int>::max();
 
+// The links part of graph.json: a million rows on a big site, so written field by field (keys
+// in the order json objects sort them), with only the anchor text, which comes from the
+// website, going through the JSON escaper. region and tag are this program's own words.
+void write_links(sqlite3* db, std::ostream& out) {
+  using nlohmann::json;
+  sql::Statement q(db, "SELECT src, dst, anchor, region, tag FROM links ORDER BY src, ord");
+  bool first = true;
+  while (q.step()) {
+    out << (first ? "" : ",\n") << "{\"anchor_text\":"
+        << json(q.text(2)).dump(-1, ' ', false, json::error_handler_t::replace) << ",\"from\":" << q.integer(0)
+        << ",\"region\":\"" << q.text(3) << "\",\"tag\":\"" << q.text(4) << "\",\"to\":" << q.integer(1) << '}';
+    first = false;
+  }
+}
 
 }  // namespace
 
@@ -79,7 +94,8 @@ tl::expected<void, std::string> compute_click_depths(Store& store, UrlId root) {
   return {};
 }
 
-tl::expected<void, std::string> export_graph_json(Store& store, const std::string& path) {
+tl::expected<void, std::string> export_graph_json(Store& store, const std::string& path,
+                                                  const std::string* links_file) {
   using nlohmann::json;
   sqlite3* db = store.handle();
 
@@ -166,24 +182,49 @@ tl::expected<void, std::string> export_graph_json(Store& store, const std::strin
     }
   }
   out << "\n],\n\"links\":[\n";
-  {
-    sql::Statement q(db, "SELECT src, dst, anchor, region, tag FROM links ORDER BY src, ord");
-    bool first = true;
-    // A million links: written field by field (keys in the order json objects sort them), with
-    // only the anchor text, which comes from the website, going through the JSON escaper.
-    // region and tag are this program's own words.
-    while (q.step()) {
-      out << (first ? "" : ",\n") << "{\"anchor_text\":"
-          << json(q.text(2)).dump(-1, ' ', false, json::error_handler_t::replace) << ",\"from\":" << q.integer(0)
-          << ",\"region\":\"" << q.text(3) << "\",\"tag\":\"" << q.text(4) << "\",\"to\":" << q.integer(1) << '}';
-      first = false;
-    }
+  if (links_file) {
+    std::ifstream links(*links_file, std::ios::binary);
+    if (!links) return tl::unexpected("cannot read " + *links_file);
+    // Copying nothing would set the stream's failbit: a site without links has an empty file.
+    if (links.peek() != std::ifstream::traits_type::eof()) out << links.rdbuf();
+  } else {
+    write_links(db, out);
   }
   out << "\n]}\n";
   out.close();
   if (!out) return tl::unexpected("cannot write " + tmp + " (disk full?)");
   if (std::rename(tmp.c_str(), path.c_str()) != 0) return tl::unexpected("cannot replace " + path);
   return {};
+}
+
+tl::expected<void, std::string> finish_graph(Store& store, UrlId root, const std::string& path) {
+  // The links part (most of graph.json) needs no depths: it is written on a second, read-only
+  // connection (WAL lets it read while the depths are written) while the depths are computed.
+  const char* db_file = sqlite3_db_filename(store.handle(), "main");
+  sqlite3* reader = nullptr;
+  if (!db_file || !*db_file ||
+      sqlite3_open_v2(db_file, &reader, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    sqlite3_close(reader);
+    if (auto r = compute_click_depths(store, root); !r) return r;
+    return export_graph_json(store, path);
+  }
+  std::string links_tmp = path + ".links.tmp";
+  bool links_ok = false;
+  std::thread links([&] {
+    std::ofstream out(links_tmp, std::ios::binary | std::ios::trunc);
+    write_links(reader, out);
+    out.close();
+    links_ok = static_cast<bool>(out);
+  });
+  auto depths = compute_click_depths(store, root);
+  links.join();
+  sqlite3_close(reader);
+  tl::expected<void, std::string> written =
+      !depths ? depths
+              : links_ok ? export_graph_json(store, path, &links_tmp)
+                         : tl::unexpected("cannot write " + links_tmp + " (disk full?)");
+  std::remove(links_tmp.c_str());
+  return written;
 }
 
 }  // namespace oit
