@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 #include <vector>
 
 extern char** environ;
@@ -46,7 +47,9 @@ tl::expected<std::string, std::string> render_dom(const std::string& url, const 
   posix_spawn_file_actions_addopen(&files, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
-  posix_spawnattr_setpgroup(&attributes, 0);  // the browser's helper processes die with it
+  // Its own process group, so the browser's helper processes die with it.
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attributes, 0);
   pid_t pid = 0;
   int spawned = posix_spawn(&pid, options.chromium.c_str(), &files, &attributes, argv.data(), environ);
   posix_spawn_file_actions_destroy(&files);
@@ -81,8 +84,17 @@ tl::expected<std::string, std::string> render_dom(const std::string& url, const 
   }
   close(out[0]);
   if (timed_out || cut) kill(-pid, SIGKILL);
+  // A browser that closed its output but does not exit is killed at the same deadline.
   int status = 0;
-  waitpid(pid, &status, 0);
+  while (waitpid(pid, &status, WNOHANG) == 0) {
+    if (std::chrono::steady_clock::now() >= deadline) {
+      kill(-pid, SIGKILL);
+      timed_out = true;
+      waitpid(pid, &status, 0);
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
   kill(-pid, SIGKILL);  // helpers that outlived the browser
   std::filesystem::remove_all(profile);
   if (timed_out)

@@ -2,7 +2,9 @@
 // guess "not linked"; with --render (headless Chromium) the menu's links give the right verdicts.
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <filesystem>
+#include <fstream>
 
 #include "crawler/render.hpp"
 #include "tests/support.hpp"
@@ -86,4 +88,19 @@ TEST_CASE("render_dom: refuses what is not http(s), reports a missing browser in
   auto missing = render_dom("http://127.0.0.1:9/", options);
   REQUIRE_FALSE(missing);
   CHECK(missing.error().find("apt-get install chromium") != std::string::npos);
+}
+
+TEST_CASE("render_dom: a browser that closes its output but never exits is killed at the deadline") {
+  TempDir dir;
+  std::string fake = dir / "chromium";
+  std::ofstream(fake) << "#!/bin/sh\necho '<html><a href=\"/x\">x</a></html>'\nexec >&-\nexec sleep 60\n";
+  std::filesystem::permissions(fake, std::filesystem::perms::owner_all);
+  RenderOptions options;
+  options.chromium = fake;
+  options.timeout_seconds = 1;
+  auto started = std::chrono::steady_clock::now();
+  auto r = render_dom("http://127.0.0.1:9/", options);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().find("did not finish") != std::string::npos);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
 }
