@@ -1,7 +1,6 @@
 #include "crawler/fleet_sites.hpp"
 
 #include <map>
-#include <set>
 
 #include "crawler/strings.hpp"
 #include "crawler/url.hpp"
