@@ -98,22 +98,27 @@ bool is_valid_utf8(std::string_view s) {
       ++i;
       continue;
     }
+    // The well-formed byte sequences of the Unicode standard (table 3-7): the second byte's
+    // range depends on the first, which rules out overlong forms, surrogates and values past
+    // U+10FFFF without decoding the code point. Thai (U+0E00-U+0E7F) is E0 B8-B9 xx.
+    auto byte = [&](size_t k) -> unsigned { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
+    auto continuation = [](unsigned b) { return (b & 0xC0) == 0x80; };
+    unsigned b1 = byte(1);
     size_t len;
-    uint32_t cp;
-    if ((c >> 5) == 6) { len = 2; cp = c & 0x1f; }
-    else if ((c >> 4) == 14) { len = 3; cp = c & 0x0f; }
-    else if ((c >> 3) == 30) { len = 4; cp = c & 0x07; }
-    else return false;
-    if (i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
-      auto cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc >> 6) != 2) return false;
-      cp = (cp << 6) | (cc & 0x3f);
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are invalid.
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+      if (!continuation(b1)) return false;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      unsigned low = c == 0xE0 ? 0xA0 : 0x80, high = c == 0xED ? 0x9F : 0xBF;
+      if (b1 < low || b1 > high || !continuation(byte(2))) return false;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      unsigned low = c == 0xF0 ? 0x90 : 0x80, high = c == 0xF4 ? 0x8F : 0xBF;
+      if (b1 < low || b1 > high || !continuation(byte(2)) || !continuation(byte(3))) return false;
+    } else {
       return false;
+    }
     i += len;
   }
   return true;

@@ -10,6 +10,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "crawler/charset.hpp"
+#include "crawler/link_blob.hpp"
 #include "crawler/sql.hpp"
 
 namespace oit {
@@ -17,18 +19,47 @@ namespace {
 
 constexpr int kUnreached = std::numeric_limits<int>::max();
 
-// The links part of graph.json: a million rows on a big site, so written field by field (keys
-// in the order json objects sort them), with only the anchor text, which comes from the
-// website, going through the JSON escaper. region and tag are this program's own words.
+// A JSON string of text that is valid UTF-8 (anchors come out of gumbo, which replaces bad
+// bytes): only quotes, backslashes and control characters need escaping. Anything else (a
+// damaged state file) goes through nlohmann's escaper, which replaces invalid bytes.
+void append_json_string(std::string& out, std::string_view text) {
+  if (!charset::is_valid_utf8(text)) {
+    out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out += '"';
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", static_cast<unsigned>(c));
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  out += '"';
+}
+
+// The links part of graph.json: a million links on a big site, so written field by field (keys
+// in the order json objects sort them) through one buffer.
 void write_links(sqlite3* db, std::ostream& out) {
-  using nlohmann::json;
-  sql::Statement q(db, "SELECT src, dst, anchor, region, tag FROM links ORDER BY src, ord");
+  sql::Statement q(db, "SELECT src, links FROM page_links ORDER BY src");
+  std::string line;
   bool first = true;
   while (q.step()) {
-    out << (first ? "" : ",\n") << "{\"anchor_text\":"
-        << json(q.text(2)).dump(-1, ' ', false, json::error_handler_t::replace) << ",\"from\":" << q.integer(0)
-        << ",\"region\":\"" << q.text(3) << "\",\"tag\":\"" << q.text(4) << "\",\"to\":" << q.integer(1) << '}';
-    first = false;
+    std::string src = std::to_string(q.integer(0));
+    link_blob::Reader links(q.blob(1));
+    for (link_blob::LinkView link; links.next(link); first = false) {
+      line.assign(first ? "{\"anchor_text\":" : ",\n{\"anchor_text\":");
+      append_json_string(line, link.anchor_text);
+      line.append(",\"from\":").append(src).append(",\"region\":\"").append(to_string(link.region));
+      line.append("\",\"tag\":\"").append(to_string(link.tag)).append("\",\"to\":").append(std::to_string(link.dst));
+      line += '}';
+      out.write(line.data(), static_cast<std::streamsize>(line.size()));
+    }
   }
 }
 
@@ -41,26 +72,25 @@ tl::expected<void, std::string> compute_click_depths(Store& store, UrlId root) {
     sql::Statement q(db, "SELECT COALESCE(MAX(id), 0) FROM urls");
     if (q.step()) max_id = static_cast<UrlId>(q.integer(0));
   }
-  // Adjacency in compressed rows: links are read twice (count, then fill) to keep memory flat.
+  // Adjacency in compressed rows, filled in source order (rows come sorted by src), and each
+  // page's links in page order, so ties resolve the same way every run.
   std::vector<uint32_t> offsets(max_id + 2, 0);
+  std::vector<uint32_t> targets;
+  std::vector<uint8_t> free_edge;
   {
-    sql::Statement q(db, "SELECT src FROM links");
-    while (q.step()) ++offsets[static_cast<size_t>(q.integer(0)) + 1];
-  }
-  for (size_t i = 1; i < offsets.size(); ++i) offsets[i] += offsets[i - 1];
-  std::vector<uint32_t> targets(offsets.back());
-  std::vector<uint8_t> free_edge(offsets.back());
-  {
-    std::vector<uint32_t> fill(offsets.begin(), offsets.end() - 1);
-    sql::Statement q(db, "SELECT src, dst, tag FROM links ORDER BY src, ord");  // ties resolve the same way every run
+    sql::Statement q(db, "SELECT src, links FROM page_links ORDER BY src");
     while (q.step()) {
       auto src = static_cast<size_t>(q.integer(0));
-      uint32_t at = fill[src]++;
-      targets[at] = static_cast<uint32_t>(q.integer(1));
-      std::string_view tag = q.text_view(2);
-      free_edge[at] = tag == "redirect" || tag == "meta-refresh";
+      if (src > max_id) continue;
+      link_blob::Reader links(q.blob(1));
+      for (link_blob::LinkView link; links.next(link);) {
+        targets.push_back(link.dst);
+        free_edge.push_back(link.tag == LinkTag::redirect || link.tag == LinkTag::meta_refresh);
+        ++offsets[src + 1];
+      }
     }
   }
+  for (size_t i = 1; i < offsets.size(); ++i) offsets[i] += offsets[i - 1];
   std::vector<int> depth(max_id + 1, kUnreached);
   std::vector<UrlId> parent(max_id + 1, 0);
   std::deque<UrlId> queue;

@@ -34,6 +34,10 @@ class Statement {
     sqlite3_bind_double(stmt_, i, v);
     return *this;
   }
+  Statement& bind_blob(int i, std::string_view bytes) {
+    sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+    return *this;
+  }
   Statement& bind_null(int i) {
     sqlite3_bind_null(stmt_, i);
     return *this;
@@ -57,6 +61,12 @@ class Statement {
   std::string_view text_view(int col) const {
     const unsigned char* t = sqlite3_column_text(stmt_, col);
     return t ? std::string_view(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
+             : std::string_view();
+  }
+  // Valid until the next step().
+  std::string_view blob(int col) const {
+    const void* b = sqlite3_column_blob(stmt_, col);
+    return b ? std::string_view(static_cast<const char*>(b), static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
              : std::string_view();
   }
   int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }

@@ -24,6 +24,14 @@ UrlKind kind_from(std::string_view s) {
   return UrlKind::page;
 }
 
+// The word an older state wrote for a region or tag, back to the enum.
+template <typename Enum>
+Enum enum_named(std::string_view name, Enum last, Enum fallback) {
+  for (unsigned i = 0; i <= static_cast<unsigned>(last); ++i)
+    if (name == to_string(static_cast<Enum>(i))) return static_cast<Enum>(i);
+  return fallback;
+}
+
 const char* kSchema = R"SQL(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS urls(
@@ -49,18 +57,8 @@ CREATE TABLE IF NOT EXISTS urls(
   click_depth INTEGER,
   parent INTEGER
 );
-CREATE TABLE IF NOT EXISTS links(
-  src INTEGER NOT NULL,
-  dst INTEGER NOT NULL,
-  ord INTEGER NOT NULL,
-  anchor TEXT NOT NULL,
-  region TEXT NOT NULL,
-  tag TEXT NOT NULL
-);
--- (src, ord): a page's links in page order straight from the index, without a sort of
--- every link at the end of the crawl. States from older versions drop their (src) index.
-CREATE INDEX IF NOT EXISTS links_src_ord ON links(src, ord);
-DROP INDEX IF EXISTS links_src;
+-- A page's links in page order, encoded by crawler/link_blob.
+CREATE TABLE IF NOT EXISTS page_links(src INTEGER PRIMARY KEY, links BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS previous_urls(url TEXT PRIMARY KEY);
 )SQL";
 
@@ -83,7 +81,47 @@ tl::expected<Store, std::string> Store::open(const std::string& path) {
     return tl::unexpected("cannot use the crawl state file " + path + ": " + r.error());
   if (auto r = store.exec(kSchema); !r)
     return tl::unexpected("cannot use the crawl state file " + path + ": " + r.error());
+  if (auto r = store.migrate_link_rows(); !r)
+    return tl::unexpected("cannot convert the links of the crawl state file " + path + ": " + r.error());
   return store;
+}
+
+// States written before links became one row a page have a `links` table with a row a link:
+// they are converted once, so --resume and reports keep working on them.
+tl::expected<void, std::string> Store::migrate_link_rows() {
+  {
+    Statement q(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'links'");
+    if (!q.step()) return {};
+  }
+  if (auto r = exec("BEGIN"); !r) return r;
+  Statement rows(db_, "SELECT src, dst, anchor, region, tag FROM links ORDER BY src, ord");
+  Statement put(db_, "INSERT OR REPLACE INTO page_links(src, links) VALUES(?,?)");
+  LinksOfPage page;
+  int rc = SQLITE_DONE;
+  auto flush = [&] {
+    if (!page.links.empty() && rc == SQLITE_DONE)
+      rc = put.bind(1, int64_t{page.src}).bind_blob(2, link_blob::encode(page.links)).run();
+    page.links.clear();
+  };
+  while (rows.step()) {
+    auto src = static_cast<UrlId>(rows.integer(0));
+    if (src != page.src) flush();
+    page.src = src;
+    page.links.push_back(LinkRow{static_cast<UrlId>(rows.integer(1)), rows.text(2),
+                                 enum_named(rows.text_view(3), Region::footer, Region::body),
+                                 enum_named(rows.text_view(4), LinkTag::redirect, LinkTag::a)});
+  }
+  flush();
+  if (rc != SQLITE_DONE) {
+    std::string why = sqlite3_errmsg(db_);
+    exec("ROLLBACK");
+    return tl::unexpected(why);
+  }
+  if (auto r = exec("DROP TABLE links; COMMIT"); !r) {
+    exec("ROLLBACK");
+    return r;
+  }
+  return {};
 }
 
 Store::Store(Store&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
@@ -105,7 +143,7 @@ tl::expected<void, std::string> Store::exec(const char* sql) {
 tl::expected<void, std::string> Store::reset() {
   return exec(
       "INSERT OR IGNORE INTO previous_urls(url) SELECT url FROM urls WHERE kind = 'page' AND status BETWEEN 200 AND 299;"
-      "DELETE FROM links; DELETE FROM urls; DELETE FROM meta;");
+      "DELETE FROM page_links; DELETE FROM urls; DELETE FROM meta;");
 }
 
 std::vector<std::string> Store::previous_urls() {
@@ -122,8 +160,8 @@ tl::expected<void, std::string> Store::apply(const std::vector<StoreRecord>& bat
                         "UPDATE urls SET state=?2, skip_reason=?3, status=?4, error=?5, content_type=?6, "
                         "content_length=?7, body_bytes=?8, truncated=?9, redirect_to=?10, charset=?11, "
                         "title=?12, headings=?13, excerpt=?14, seconds=?15 WHERE id=?1");
-  Statement clear_links(db_, "DELETE FROM links WHERE src=?");
-  Statement add_link(db_, "INSERT INTO links(src, dst, ord, anchor, region, tag) VALUES(?,?,?,?,?,?)");
+  // A page re-parsed after resume replaces its links.
+  Statement put_links(db_, "INSERT OR REPLACE INTO page_links(src, links) VALUES(?,?)");
   Statement put_meta(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)");
   Statement skip(db_, "UPDATE urls SET state='skipped', skip_reason=?2 WHERE id=?1");
 
@@ -144,13 +182,7 @@ tl::expected<void, std::string> Store::apply(const std::vector<StoreRecord>& bat
           .bind(13, nlohmann::json(o->headings).dump()).bind(14, o->excerpt).bind(15, o->seconds);
       rc = set_outcome.run();
     } else if (const auto* l = std::get_if<LinksOfPage>(&record)) {
-      rc = clear_links.bind(1, int64_t{l->src}).run();  // a page re-parsed after resume replaces its links
-      int64_t ord = 0;
-      for (const auto& link : l->links) {
-        if (rc != SQLITE_DONE) break;
-        rc = add_link.bind(1, int64_t{l->src}).bind(2, int64_t{link.dst}).bind(3, ord++)
-                 .bind(4, link.anchor_text).bind(5, to_string(link.region)).bind(6, to_string(link.tag)).run();
-      }
+      rc = put_links.bind(1, int64_t{l->src}).bind_blob(2, link_blob::encode(l->links)).run();
     } else if (const auto* k = std::get_if<SkipRow>(&record)) {
       rc = skip.bind(1, int64_t{k->id}).bind(2, k->reason).run();
     } else if (const auto* m = std::get_if<MetaRow>(&record)) {

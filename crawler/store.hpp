@@ -1,4 +1,5 @@
-// Crawl state in SQLite: every known URL with its outcome, every link, and run metadata.
+// Crawl state in SQLite: every known URL with its outcome, every page's links (one row a
+// page, crawler/link_blob), and run metadata.
 // One connection, one writer. During a crawl the StoreWriter thread owns it so the network
 // loop never waits on disk.
 #pragma once
@@ -17,11 +18,9 @@
 
 #include <tl/expected.hpp>
 
-#include "crawler/page.hpp"
+#include "crawler/link_blob.hpp"
 
 namespace oit {
-
-using UrlId = uint32_t;
 
 // What a URL is to this crawl: an in-scope page or document (fetched), an off-site link
 // (a leaf, fetched only with --check-external) or a link that is not http(s) (never fetched).
@@ -65,13 +64,6 @@ struct OutcomeRow {
   double seconds = 0;
 };
 
-struct LinkRow {
-  UrlId dst = 0;
-  std::string anchor_text;
-  Region region = Region::body;
-  LinkTag tag = LinkTag::a;
-};
-
 struct LinksOfPage {
   UrlId src = 0;
   std::vector<LinkRow> links;
@@ -112,6 +104,7 @@ class Store {
  private:
   explicit Store(sqlite3* db) : db_(db) {}
   tl::expected<void, std::string> exec(const char* sql);
+  tl::expected<void, std::string> migrate_link_rows();
   sqlite3* db_ = nullptr;
 };
 

@@ -9,9 +9,12 @@
 
 namespace oit::strings {
 
+// ASCII only, and without std::tolower's locale lookup: every caller lowers protocol words
+// (hosts, schemes, header values, charset names), and it runs for every link.
 inline std::string lower(std::string_view s) {
   std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   return out;
 }
 

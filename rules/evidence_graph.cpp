@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "crawler/link_blob.hpp"
 #include "crawler/sql.hpp"
 
 namespace oit {
@@ -65,20 +66,22 @@ tl::expected<EvidenceGraph, std::string> EvidenceGraph::load(Store& store) {
     std::map<std::pair<UrlId, std::string>, Inbound> best;
     // Ordered by the source's URL so that, between equally shallow sources, the same one wins
     // every run (URL ids depend on the order pages happened to finish).
-    sql::Statement q(db,
-                     "SELECT l.src, l.dst, l.anchor, l.region FROM links l JOIN urls u ON u.id = l.src "
-                     "WHERE l.tag != 'redirect' ORDER BY u.url, l.ord");
+    sql::Statement q(db, "SELECT l.src, l.links FROM page_links l JOIN urls u ON u.id = l.src ORDER BY u.url");
     while (q.step()) {
       auto src = static_cast<UrlId>(q.integer(0));
-      UrlId dst = final_of(static_cast<UrlId>(q.integer(1)));
       const UrlNode* from = g.find(src);
-      Inbound in{q.text(2), q.text(3), src, from ? from->click_depth : std::nullopt};
-      auto key = std::make_pair(dst, in.anchor_text);
-      auto it = best.find(key);
-      bool shallower = it != best.end() && in.from_depth &&
-                       (!it->second.from_depth || *in.from_depth < *it->second.from_depth);
-      if (it == best.end()) best.emplace(key, std::move(in));
-      else if (shallower) it->second = std::move(in);
+      link_blob::Reader links(q.blob(1));
+      for (link_blob::LinkView link; links.next(link);) {
+        if (link.tag == LinkTag::redirect) continue;
+        UrlId dst = final_of(link.dst);
+        Inbound in{std::string(link.anchor_text), to_string(link.region), src, from ? from->click_depth : std::nullopt};
+        auto key = std::make_pair(dst, in.anchor_text);
+        auto it = best.find(key);
+        bool shallower = it != best.end() && in.from_depth &&
+                         (!it->second.from_depth || *in.from_depth < *it->second.from_depth);
+        if (it == best.end()) best.emplace(key, std::move(in));
+        else if (shallower) it->second = std::move(in);
+      }
     }
     for (auto& [key, in] : best)
       if (auto it = g.index_.find(key.first); it != g.index_.end()) g.nodes_[it->second].inbound.push_back(std::move(in));

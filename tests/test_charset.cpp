@@ -72,4 +72,19 @@ TEST_CASE("charset parameter and UTF-8 validity helpers") {
   CHECK(charset::is_valid_utf8(kThai));
   CHECK_FALSE(charset::is_valid_utf8("\xC0\xAF"));       // overlong
   CHECK_FALSE(charset::is_valid_utf8("\xED\xA0\x80"));   // surrogate
+  // The edges of each row of the standard's well-formed sequences (Unicode table 3-7).
+  for (std::string valid : {"\xC3\xA9", "\xC2\x80", "\xDF\xBF", "\xE0\xA0\x80", "\xED\x9F\xBF", "\xEE\x80\x80",
+                            "\xEF\xBF\xBF", "\xF0\x90\x80\x80", "\xF0\x9F\x98\x80", "\xF4\x8F\xBF\xBF"}) {
+    CAPTURE(valid);
+    CHECK(charset::is_valid_utf8(valid));
+    CHECK(charset::is_valid_utf8("ascii before " + valid + " and after"));
+    CHECK_FALSE(charset::is_valid_utf8(valid.substr(0, valid.size() - 1)));  // cut short
+  }
+  for (std::string invalid : {"\x80", "\xBF", "\xC1\xBF", "\xC3", "\xC3\x41", "\xE0\x9F\xBF", "\xE0\xB8",
+                              "\xE0\xB8\x41", "\xF0\x8F\xBF\xBF", "\xF4\x90\x80\x80", "\xF5\x80\x80\x80",
+                              "\xFF", "\xF0\x9F\x98"}) {
+    CAPTURE(invalid);
+    CHECK_FALSE(charset::is_valid_utf8(invalid));
+    CHECK_FALSE(charset::is_valid_utf8("12345678" + invalid + "12345678"));
+  }
 }

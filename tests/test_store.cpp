@@ -1,0 +1,107 @@
+#include <doctest/doctest.h>
+
+#include <limits>
+
+#include "crawler/link_blob.hpp"
+#include "crawler/sql.hpp"
+#include "crawler/store.hpp"
+#include "tests/support.hpp"
+
+using namespace oit;
+using oit::testing::TempDir;
+
+namespace {
+std::vector<LinkRow> decode(std::string_view blob, bool* malformed = nullptr) {
+  std::vector<LinkRow> out;
+  link_blob::Reader reader(blob);
+  for (link_blob::LinkView l; reader.next(l);) out.push_back(LinkRow{l.dst, std::string(l.anchor_text), l.region, l.tag});
+  if (malformed) *malformed = reader.malformed();
+  return out;
+}
+
+bool same(const std::vector<LinkRow>& a, const std::vector<LinkRow>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i].dst != b[i].dst || a[i].anchor_text != b[i].anchor_text || a[i].region != b[i].region ||
+        a[i].tag != b[i].tag)
+      return false;
+  return true;
+}
+}  // namespace
+
+TEST_CASE("a page's links survive the one-row encoding: ids, anchors, regions and tags, in page order") {
+  std::vector<LinkRow> links = {
+      {1, "หน้าแรก", Region::menu, LinkTag::a},
+      {127, "", Region::body, LinkTag::redirect},  // the largest one-byte id, no anchor
+      {128, std::string(300, 'x'), Region::footer, LinkTag::meta_refresh},  // two-byte id and length
+      {std::numeric_limits<UrlId>::max(), "quote \" and \\ and \n", Region::sidebar, LinkTag::iframe},
+      {1, "หน้าแรก", Region::menu, LinkTag::a},  // duplicates are kept: each is a click
+  };
+  bool malformed = true;
+  CHECK(same(decode(link_blob::encode(links), &malformed), links));
+  CHECK_FALSE(malformed);
+  CHECK(decode(link_blob::encode({})).empty());
+}
+
+TEST_CASE("a damaged link row ends that page's links instead of yielding garbage") {
+  std::string blob = link_blob::encode({{5, "ok", Region::body, LinkTag::a}, {6, "lost", Region::body, LinkTag::a}});
+  size_t first = 1 + 1 + 1 + 2;  // id, kinds, length, "ok"
+  for (size_t cut = first + 1; cut < blob.size(); ++cut) {  // every truncation inside the second link
+    bool malformed = false;
+    auto got = decode(std::string_view(blob).substr(0, cut), &malformed);
+    CAPTURE(cut);
+    CHECK(got.size() == 1);
+    CHECK(malformed);
+  }
+  std::string bad_kind = blob;
+  bad_kind[first + 1] = static_cast<char>(0x4F);  // region 4 and tag 15 do not exist
+  CHECK(decode(bad_kind).size() == 1);
+  CHECK(decode(std::string(12, '\xFF')).empty());  // a varint that never ends
+}
+
+TEST_CASE("a crawl state from before one row a page has its link rows converted on open") {
+  TempDir dir;
+  std::string path = dir.path() + "/crawl.sqlite";
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    const char* old = R"SQL(
+      CREATE TABLE links(src INTEGER NOT NULL, dst INTEGER NOT NULL, ord INTEGER NOT NULL,
+                         anchor TEXT NOT NULL, region TEXT NOT NULL, tag TEXT NOT NULL);
+      INSERT INTO links VALUES (1, 3, 1, 'ข่าว', 'body', 'a');
+      INSERT INTO links VALUES (1, 2, 0, 'โครงสร้าง', 'menu', 'a');
+      INSERT INTO links VALUES (1, 4, 2, '', 'footer', 'meta-refresh');
+      INSERT INTO links VALUES (2, 5, 0, '', 'body', 'redirect');
+    )SQL";
+    REQUIRE(sqlite3_exec(db, old, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  for (int open = 0; open < 2; ++open) {  // the second open finds nothing left to convert
+    auto store = Store::open(path);
+    REQUIRE(store);
+    sql::Statement old_table(store->handle(), "SELECT 1 FROM sqlite_master WHERE name = 'links'");
+    CHECK_FALSE(old_table.step());
+    sql::Statement q(store->handle(), "SELECT src, links FROM page_links ORDER BY src");
+    REQUIRE(q.step());
+    CHECK(q.integer(0) == 1);
+    CHECK(same(decode(q.blob(1)), {{2, "โครงสร้าง", Region::menu, LinkTag::a},
+                                   {3, "ข่าว", Region::body, LinkTag::a},
+                                   {4, "", Region::footer, LinkTag::meta_refresh}}));
+    REQUIRE(q.step());
+    CHECK(q.integer(0) == 2);
+    CHECK(same(decode(q.blob(1)), {{5, "", Region::body, LinkTag::redirect}}));
+    CHECK_FALSE(q.step());
+  }
+}
+
+TEST_CASE("a page written again (a resumed crawl re-parses it) replaces its links") {
+  TempDir dir;
+  auto store = Store::open(dir.path() + "/crawl.sqlite");
+  REQUIRE(store);
+  REQUIRE(store->apply({LinksOfPage{7, {{8, "old", Region::body, LinkTag::a}, {9, "", Region::body, LinkTag::a}}}}));
+  REQUIRE(store->apply({LinksOfPage{7, {{10, "new", Region::menu, LinkTag::a}}}}));
+  sql::Statement q(store->handle(), "SELECT links FROM page_links WHERE src = 7");
+  REQUIRE(q.step());
+  CHECK(same(decode(q.blob(0)), {{10, "new", Region::menu, LinkTag::a}}));
+  CHECK_FALSE(q.step());
+}
