@@ -46,12 +46,13 @@ void append_json_string(std::string& out, std::string_view text) {
 // The links part of graph.json: a million links on a big site, so written field by field (keys
 // in the order json objects sort them) through one buffer.
 void write_links(sqlite3* db, std::ostream& out) {
+  link_blob::Anchors anchors = link_blob::load_anchors(db);
   sql::Statement q(db, "SELECT src, links FROM page_links ORDER BY src");
   std::string line;
   bool first = true;
   while (q.step()) {
     std::string src = std::to_string(q.integer(0));
-    link_blob::Reader links(q.blob(1));
+    link_blob::Reader links(q.blob(1), &anchors);
     for (link_blob::LinkView link; links.next(link); first = false) {
       line.assign(first ? "{\"anchor_text\":" : ",\n{\"anchor_text\":");
       append_json_string(line, link.anchor_text);
@@ -82,7 +83,7 @@ tl::expected<void, std::string> compute_click_depths(Store& store, UrlId root) {
     while (q.step()) {
       auto src = static_cast<size_t>(q.integer(0));
       if (src > max_id) continue;
-      link_blob::Reader links(q.blob(1));
+      link_blob::Reader links(q.blob(1), nullptr);  // the graph only: no anchor texts
       for (link_blob::LinkView link; links.next(link);) {
         targets.push_back(link.dst);
         free_edge.push_back(link.tag == LinkTag::redirect || link.tag == LinkTag::meta_refresh);

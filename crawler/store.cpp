@@ -57,8 +57,9 @@ CREATE TABLE IF NOT EXISTS urls(
   click_depth INTEGER,
   parent INTEGER
 );
--- A page's links in page order, encoded by crawler/link_blob.
+-- A page's links in page order, encoded by crawler/link_blob, and the anchor texts they share.
 CREATE TABLE IF NOT EXISTS page_links(src INTEGER PRIMARY KEY, links BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS anchors(id INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS previous_urls(url TEXT PRIMARY KEY);
 )SQL";
 
@@ -83,6 +84,7 @@ tl::expected<Store, std::string> Store::open(const std::string& path) {
     return tl::unexpected("cannot use the crawl state file " + path + ": " + r.error());
   if (auto r = store.migrate_link_rows(); !r)
     return tl::unexpected("cannot convert the links of the crawl state file " + path + ": " + r.error());
+  store.anchors_.load(db);
   return store;
 }
 
@@ -124,7 +126,7 @@ tl::expected<void, std::string> Store::migrate_link_rows() {
   return {};
 }
 
-Store::Store(Store&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+Store::Store(Store&& other) noexcept : db_(other.db_), anchors_(std::move(other.anchors_)) { other.db_ = nullptr; }
 
 Store::~Store() {
   if (db_) sqlite3_close(db_);
@@ -141,9 +143,11 @@ tl::expected<void, std::string> Store::exec(const char* sql) {
 }
 
 tl::expected<void, std::string> Store::reset() {
-  return exec(
+  auto done = exec(
       "INSERT OR IGNORE INTO previous_urls(url) SELECT url FROM urls WHERE kind = 'page' AND status BETWEEN 200 AND 299;"
-      "DELETE FROM page_links; DELETE FROM urls; DELETE FROM meta;");
+      "DELETE FROM page_links; DELETE FROM anchors; DELETE FROM urls; DELETE FROM meta;");
+  anchors_.load(db_);
+  return done;
 }
 
 std::vector<std::string> Store::previous_urls() {
@@ -162,6 +166,8 @@ tl::expected<void, std::string> Store::apply(const std::vector<StoreRecord>& bat
                         "title=?12, headings=?13, excerpt=?14, seconds=?15 WHERE id=?1");
   // A page re-parsed after resume replaces its links.
   Statement put_links(db_, "INSERT OR REPLACE INTO page_links(src, links) VALUES(?,?)");
+  Statement put_anchor(db_, "INSERT INTO anchors(id, text) VALUES(?,?)");
+  std::vector<std::pair<uint32_t, std::string>> new_anchors;
   Statement put_meta(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)");
   Statement skip(db_, "UPDATE urls SET state='skipped', skip_reason=?2 WHERE id=?1");
 
@@ -182,7 +188,11 @@ tl::expected<void, std::string> Store::apply(const std::vector<StoreRecord>& bat
           .bind(13, nlohmann::json(o->headings).dump()).bind(14, o->excerpt).bind(15, o->seconds);
       rc = set_outcome.run();
     } else if (const auto* l = std::get_if<LinksOfPage>(&record)) {
-      rc = put_links.bind(1, int64_t{l->src}).bind_blob(2, link_blob::encode(l->links)).run();
+      new_anchors.clear();
+      std::string blob = link_blob::encode(l->links, &anchors_, &new_anchors);
+      for (const auto& [id, text] : new_anchors)
+        if (rc == SQLITE_DONE) rc = put_anchor.bind(1, int64_t{id}).bind(2, text).run();
+      if (rc == SQLITE_DONE) rc = put_links.bind(1, int64_t{l->src}).bind_blob(2, blob).run();
     } else if (const auto* k = std::get_if<SkipRow>(&record)) {
       rc = skip.bind(1, int64_t{k->id}).bind(2, k->reason).run();
     } else if (const auto* m = std::get_if<MetaRow>(&record)) {
@@ -191,10 +201,16 @@ tl::expected<void, std::string> Store::apply(const std::vector<StoreRecord>& bat
     if (rc != SQLITE_DONE) {
       std::string why = sqlite3_errmsg(db_);
       exec("ROLLBACK");
+      anchors_.load(db_);  // forget the ids the rollback took back
       return tl::unexpected(why);
     }
   }
-  return exec("COMMIT");
+  if (auto committed = exec("COMMIT"); !committed) {
+    exec("ROLLBACK");
+    anchors_.load(db_);
+    return committed;
+  }
+  return {};
 }
 
 std::optional<std::string> Store::meta(const std::string& key) {

@@ -106,6 +106,7 @@ class Store {
   tl::expected<void, std::string> exec(const char* sql);
   tl::expected<void, std::string> migrate_link_rows();
   sqlite3* db_ = nullptr;
+  link_blob::Dictionary anchors_;
 };
 
 // Applies records on its own thread in batched transactions. push() never blocks on disk.

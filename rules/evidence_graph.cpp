@@ -66,11 +66,12 @@ tl::expected<EvidenceGraph, std::string> EvidenceGraph::load(Store& store) {
     std::map<std::pair<UrlId, std::string>, Inbound> best;
     // Ordered by the source's URL so that, between equally shallow sources, the same one wins
     // every run (URL ids depend on the order pages happened to finish).
+    link_blob::Anchors anchors = link_blob::load_anchors(db);
     sql::Statement q(db, "SELECT l.src, l.links FROM page_links l JOIN urls u ON u.id = l.src ORDER BY u.url");
     while (q.step()) {
       auto src = static_cast<UrlId>(q.integer(0));
       const UrlNode* from = g.find(src);
-      link_blob::Reader links(q.blob(1));
+      link_blob::Reader links(q.blob(1), &anchors);
       for (link_blob::LinkView link; links.next(link);) {
         if (link.tag == LinkTag::redirect) continue;
         UrlId dst = final_of(link.dst);

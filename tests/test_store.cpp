@@ -11,9 +11,9 @@ using namespace oit;
 using oit::testing::TempDir;
 
 namespace {
-std::vector<LinkRow> decode(std::string_view blob, bool* malformed = nullptr) {
+std::vector<LinkRow> decode(std::string_view blob, bool* malformed = nullptr, const link_blob::Anchors& anchors = {}) {
   std::vector<LinkRow> out;
-  link_blob::Reader reader(blob);
+  link_blob::Reader reader(blob, &anchors);
   for (link_blob::LinkView l; reader.next(l);) out.push_back(LinkRow{l.dst, std::string(l.anchor_text), l.region, l.tag});
   if (malformed) *malformed = reader.malformed();
   return out;
@@ -104,4 +104,75 @@ TEST_CASE("a page written again (a resumed crawl re-parses it) replaces its link
   REQUIRE(q.step());
   CHECK(same(decode(q.blob(0)), {{10, "new", Region::menu, LinkTag::a}}));
   CHECK_FALSE(q.step());
+}
+
+TEST_CASE("anchor texts repeated across pages are stored once, and a resumed crawl keeps numbering them") {
+  TempDir dir;
+  const std::string menu = "เกี่ยวกับเรา";
+  auto count_anchors = [](Store& store) {
+    sql::Statement q(store.handle(), "SELECT COUNT(*) FROM anchors");
+    q.step();
+    return q.integer(0);
+  };
+  auto links_of = [](Store& store, UrlId src) {
+    auto anchors = link_blob::load_anchors(store.handle());
+    sql::Statement q(store.handle(), "SELECT links FROM page_links WHERE src = ?");
+    q.bind(1, int64_t{src});
+    REQUIRE(q.step());
+    bool malformed = true;
+    auto links = decode(q.blob(0), &malformed, anchors);
+    CHECK_FALSE(malformed);
+    return links;
+  };
+  {
+    auto store = Store::open(dir / "crawl.sqlite");
+    REQUIRE(store);
+    for (UrlId page = 1; page <= 3; ++page)
+      REQUIRE(store->apply({LinksOfPage{page, {{1, menu, Region::menu, LinkTag::a},
+                                               {page + 10, "ข่าวที่ " + std::to_string(page), Region::body, LinkTag::a},
+                                               {2, "PDF", Region::body, LinkTag::a}}}}));
+    CHECK(count_anchors(*store) == 4);  // the menu once, three news anchors; "PDF" is too short to share
+    CHECK(same(links_of(*store, 2), {{1, menu, Region::menu, LinkTag::a},
+                                     {12, "ข่าวที่ 2", Region::body, LinkTag::a},
+                                     {2, "PDF", Region::body, LinkTag::a}}));
+  }
+  auto resumed = Store::open(dir / "crawl.sqlite");
+  REQUIRE(resumed);
+  REQUIRE(resumed->apply({LinksOfPage{4, {{1, menu, Region::menu, LinkTag::a}, {5, "ใหม่ล่าสุด", Region::body, LinkTag::a}}}}));
+  CHECK(count_anchors(*resumed) == 5);
+  CHECK(same(links_of(*resumed, 4), {{1, menu, Region::menu, LinkTag::a}, {5, "ใหม่ล่าสุด", Region::body, LinkTag::a}}));
+  CHECK(same(links_of(*resumed, 1), {{1, menu, Region::menu, LinkTag::a},
+                                     {11, "ข่าวที่ 1", Region::body, LinkTag::a},
+                                     {2, "PDF", Region::body, LinkTag::a}}));
+}
+
+TEST_CASE("the anchor dictionary is bounded: past its size anchors are stored inline, and unknown ids are damage") {
+  link_blob::Dictionary dictionary;
+  std::vector<std::pair<uint32_t, std::string>> added;
+  for (size_t i = 0; i < link_blob::Dictionary::kMaxShared; ++i)
+    CHECK(dictionary.id_of("anchor " + std::to_string(i), added) == i + 1);
+  CHECK(added.size() == link_blob::Dictionary::kMaxShared);
+  CHECK(dictionary.id_of("one more anchor", added) == 0);
+  CHECK(dictionary.id_of("anchor 7", added) == 8);  // known ones are still shared
+  CHECK(added.size() == link_blob::Dictionary::kMaxShared);
+  link_blob::Dictionary by_bytes;  // and bounded in bytes of text
+  std::string long_anchor(link_blob::Dictionary::kMaxSharedBytes / 2, 'x');
+  CHECK(by_bytes.id_of(long_anchor, added) == 1);
+  CHECK(by_bytes.id_of(long_anchor + "y", added) == 0);
+  CHECK(by_bytes.id_of("short one", added) == 2);
+
+  std::vector<LinkRow> links = {{3, "anchor 7", Region::body, LinkTag::a}, {4, "one more anchor", Region::body, LinkTag::a}};
+  std::string blob = link_blob::encode(links, &dictionary, &added);
+  link_blob::Anchors anchors(9);
+  anchors[8] = "anchor 7";
+  CHECK(same(decode(blob, nullptr, anchors), links));
+  bool malformed = false;
+  CHECK(decode(blob, &malformed, link_blob::Anchors(5)).empty());  // id 8 is not in this table
+  CHECK(malformed);
+  link_blob::Reader graph_only(blob, nullptr);  // a reader of targets alone needs no table
+  link_blob::LinkView link;
+  REQUIRE(graph_only.next(link));
+  CHECK((link.dst == 3 && link.anchor_text.empty()));
+  REQUIRE(graph_only.next(link));
+  CHECK((link.dst == 4 && link.anchor_text == "one more anchor"));
 }
