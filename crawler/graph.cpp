@@ -48,6 +48,7 @@ void append_json_string(std::string& out, std::string_view text) {
 void write_links(sqlite3* db, std::ostream& out) {
   link_blob::Anchors anchors = link_blob::load_anchors(db);
   sql::Statement q(db, "SELECT src, links FROM page_links ORDER BY src");
+  out << "\"links\":[\n";
   std::string line;
   bool first = true;
   while (q.step()) {
@@ -62,10 +63,12 @@ void write_links(sqlite3* db, std::ostream& out) {
       out.write(line.data(), static_cast<std::streamsize>(line.size()));
     }
   }
+  out << "\n],\n";
 }
 
-}  // namespace
-
+// 0-1 breadth-first walk from `root` over the stored links: a click costs 1, an HTTP redirect
+// or meta refresh costs 0 (the visitor does nothing). Writes urls.click_depth and urls.parent;
+// URLs the homepage does not reach get NULL.
 tl::expected<void, std::string> compute_click_depths(Store& store, UrlId root) {
   sqlite3* db = store.handle();
   UrlId max_id = 0;
@@ -125,137 +128,158 @@ tl::expected<void, std::string> compute_click_depths(Store& store, UrlId root) {
   return {};
 }
 
-tl::expected<void, std::string> export_graph_json(Store& store, const std::string& path,
-                                                  const std::string* links_file) {
-  using nlohmann::json;
-  sqlite3* db = store.handle();
+// graph.json in three parts. The head (schema, meta) and the links need no depths: they are
+// written on a second, read-only connection (WAL lets it read while the depths are written)
+// while the depths are computed; then the URLs with their depths and paths. JSON objects are
+// unordered, so "links" coming before "urls" changes nothing for a reader.
+void write_head(sqlite3* db, std::ostream& out) {
+  nlohmann::json head = nlohmann::json::object();
+  sql::Statement q(db, "SELECT key, value FROM meta ORDER BY key");
+  while (q.step()) head[q.text(0)] = q.text(1);
+  out << "{\"schema\":\"oitcheck.graph/1\",\"meta\":" << head.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+      << ",\n";
+}
 
-  // Only what final URLs and click paths need, so memory follows the reachable part of the
-  // site, not every URL ever seen (a million too-deep URLs cost nothing here).
-  std::unordered_map<std::string, std::string> redirect_of;  // url -> redirect target
+// One URL object per line, field by field: thousands of rows with kilobytes of Thai text each.
+class UrlWriter {
+ public:
+  explicit UrlWriter(sqlite3* db) : db_(db) {
+    // Only what final URLs and click paths need, so memory follows the reachable part of the
+    // site, not every URL ever seen (a million too-deep URLs cost nothing here).
+    sql::Statement redirects(db, "SELECT url, redirect_to FROM urls WHERE redirect_to IS NOT NULL");
+    while (redirects.step()) redirect_of_[redirects.text(0)] = redirects.text(1);
+    sql::Statement reached(db, "SELECT id, url, COALESCE(parent, 0) FROM urls WHERE click_depth IS NOT NULL");
+    while (reached.step())
+      reached_[static_cast<UrlId>(reached.integer(0))] = Step{reached.text(1), static_cast<UrlId>(reached.integer(2))};
+  }
+
+  void write(std::ostream& out) {
+    sql::Statement q(db_,
+                     "SELECT id, url, kind, state, skip_reason, status, error, content_type, content_length, "
+                     "body_bytes, truncated, redirect_to, charset, title, headings, excerpt, click_depth, "
+                     "discovered_depth, via FROM urls ORDER BY id");
+    out << "\"urls\":[\n";
+    bool first = true;
+    while (q.step()) {
+      line_.assign(first ? "{" : ",\n{");
+      first = false;
+      auto id = static_cast<UrlId>(q.integer(0));
+      number("id", id);
+      text("url", q.text_view(1));
+      text("kind", q.text_view(2));
+      text("state", q.text_view(3));
+      if (!q.is_null(4)) text("skip_reason", q.text_view(4));
+      q.is_null(5) ? raw("status", "null") : number("status", q.integer(5));
+      if (!q.is_null(6)) text("error", q.text_view(6));
+      text("content_type", q.text_view(7));
+      number("content_length", q.integer(8));
+      number("body_bytes", q.integer(9));
+      raw("truncated", q.integer(10) != 0 ? "true" : "false");
+      if (!q.is_null(11)) text("redirect_to", q.text_view(11));
+      text("final_url", final_url(q.text(1)));
+      text("charset", q.text_view(12));
+      text("title", q.text_view(13));
+      std::string_view headings = q.text_view(14);  // stored as a JSON array by the store
+      raw("headings", !headings.empty() && headings.front() == '[' && nlohmann::json::accept(headings) ? headings : "[]");
+      text("excerpt", q.text_view(15));
+      number("discovered_depth", q.integer(17));
+      text("via", q.text_view(18));
+      if (q.is_null(16)) {
+        raw("click_depth", "null");
+        raw("path", "null");
+      } else {
+        number("click_depth", q.integer(16));
+        path(id);
+      }
+      line_.back() = '}';  // the last field's comma
+      out.write(line_.data(), static_cast<std::streamsize>(line_.size()));
+    }
+    out << "\n]}\n";
+  }
+
+ private:
   struct Step {
     std::string url;
     UrlId parent = 0;
   };
-  std::unordered_map<UrlId, Step> reached;  // URLs with a click path
-  {
-    sql::Statement q(db, "SELECT url, redirect_to FROM urls WHERE redirect_to IS NOT NULL");
-    while (q.step()) redirect_of[q.text(0)] = q.text(1);
-  }
-  {
-    sql::Statement q(db, "SELECT id, url, COALESCE(parent, 0) FROM urls WHERE click_depth IS NOT NULL");
-    while (q.step()) reached[static_cast<UrlId>(q.integer(0))] = Step{q.text(1), static_cast<UrlId>(q.integer(2))};
-  }
-  auto final_url = [&](const std::string& url) {
-    std::string current = url;
-    for (int hops = 0; hops < 50; ++hops) {
-      auto it = redirect_of.find(current);
-      if (it == redirect_of.end()) break;
-      current = it->second;
-    }
-    return current;
-  };
 
+  void key(const char* name) { line_.append("\"").append(name).append("\":"); }
+  void raw(const char* name, std::string_view value) {
+    key(name);
+    line_.append(value).append(",");
+  }
+  void number(const char* name, int64_t value) { raw(name, std::to_string(value)); }
+  void text(const char* name, std::string_view value) {
+    key(name);
+    append_json_string(line_, value);
+    line_ += ',';
+  }
+  // One shortest click path, homepage first.
+  void path(UrlId id) {
+    trail_.clear();
+    for (UrlId at = id; at != 0 && trail_.size() < 1000;) {
+      auto it = reached_.find(at);
+      if (it == reached_.end()) break;
+      trail_.push_back(&it->second.url);
+      at = it->second.parent;
+    }
+    key("path");
+    line_ += '[';
+    for (auto it = trail_.rbegin(); it != trail_.rend(); ++it) {
+      if (it != trail_.rbegin()) line_ += ',';
+      append_json_string(line_, **it);
+    }
+    line_ += "],";
+  }
+  // Where a URL ends after its redirects (bounded: loops end).
+  std::string final_url(std::string url) const {
+    for (int hops = 0; hops < 50; ++hops) {
+      auto it = redirect_of_.find(url);
+      if (it == redirect_of_.end()) break;
+      url = it->second;
+    }
+    return url;
+  }
+
+  sqlite3* db_;
+  std::unordered_map<std::string, std::string> redirect_of_;
+  std::unordered_map<UrlId, Step> reached_;
+  std::vector<const std::string*> trail_;
+  std::string line_;
+};
+
+}  // namespace
+
+tl::expected<void, std::string> finish_graph(Store& store, UrlId root, const std::string& path) {
   std::string tmp = path + ".tmp";
   std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
   if (!out) return tl::unexpected("cannot write " + tmp);
-  json head;
-  {
-    sql::Statement q(db, "SELECT key, value FROM meta ORDER BY key");
-    while (q.step()) head[q.text(0)] = q.text(1);
-  }
-  out << "{\"schema\":\"oitcheck.graph/1\",\"meta\":" << head.dump() << ",\n\"urls\":[\n";
-  {
-    sql::Statement q(db,
-            "SELECT id, url, kind, state, skip_reason, status, error, content_type, content_length, body_bytes, "
-            "truncated, redirect_to, charset, title, headings, excerpt, click_depth, discovered_depth, via "
-            "FROM urls ORDER BY id");
-    bool first = true;
-    while (q.step()) {
-      auto id = static_cast<UrlId>(q.integer(0));
-      json u;
-      u["id"] = id;
-      u["url"] = q.text(1);
-      u["kind"] = q.text(2);
-      u["state"] = q.text(3);
-      if (!q.is_null(4)) u["skip_reason"] = q.text(4);
-      u["status"] = q.is_null(5) ? json(nullptr) : json(static_cast<int>(q.integer(5)));
-      if (!q.is_null(6)) u["error"] = q.text(6);
-      u["content_type"] = q.text(7);
-      u["content_length"] = q.integer(8);
-      u["body_bytes"] = q.integer(9);
-      u["truncated"] = static_cast<int>(q.integer(10)) != 0;
-      if (!q.is_null(11)) u["redirect_to"] = q.text(11);
-      u["final_url"] = final_url(u["url"].get<std::string>());
-      u["charset"] = q.text(12);
-      u["title"] = q.text(13);
-      std::string headings = q.text(14);
-      u["headings"] = headings.empty() ? json::array() : json::parse(headings, nullptr, false);
-      u["excerpt"] = q.text(15);
-      u["discovered_depth"] = static_cast<int>(q.integer(17));
-      u["via"] = q.text(18);
-      if (q.is_null(16)) {
-        u["click_depth"] = nullptr;
-        u["path"] = nullptr;
-      } else {
-        u["click_depth"] = static_cast<int>(q.integer(16));
-        std::vector<std::string> trail;
-        for (UrlId at = id; at != 0 && trail.size() < 1000;) {
-          auto it = reached.find(at);
-          if (it == reached.end()) break;
-          trail.push_back(it->second.url);
-          at = it->second.parent;
-        }
-        u["path"] = json(std::vector<std::string>(trail.rbegin(), trail.rend()));
-      }
-      out << (first ? "" : ",\n") << u.dump(-1, ' ', false, json::error_handler_t::replace);
-      first = false;
-    }
-  }
-  out << "\n],\n\"links\":[\n";
-  if (links_file) {
-    std::ifstream links(*links_file, std::ios::binary);
-    if (!links) return tl::unexpected("cannot read " + *links_file);
-    // Copying nothing would set the stream's failbit: a site without links has an empty file.
-    if (links.peek() != std::ifstream::traits_type::eof()) out << links.rdbuf();
-  } else {
+  auto head_and_links = [&out](sqlite3* db) {
+    write_head(db, out);
     write_links(db, out);
-  }
-  out << "\n]}\n";
-  out.close();
-  if (!out) return tl::unexpected("cannot write " + tmp + " (disk full?)");
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) return tl::unexpected("cannot replace " + path);
-  return {};
-}
-
-tl::expected<void, std::string> finish_graph(Store& store, UrlId root, const std::string& path) {
-  // The links part (most of graph.json) needs no depths: it is written on a second, read-only
-  // connection (WAL lets it read while the depths are written) while the depths are computed.
+  };
   const char* db_file = sqlite3_db_filename(store.handle(), "main");
   sqlite3* reader = nullptr;
-  if (!db_file || !*db_file ||
-      sqlite3_open_v2(db_file, &reader, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+  if (db_file && *db_file && sqlite3_open_v2(db_file, &reader, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
     sqlite3_close(reader);
-    if (auto r = compute_click_depths(store, root); !r) return r;
-    return export_graph_json(store, path);
+    reader = nullptr;
   }
-  std::string links_tmp = path + ".links.tmp";
-  bool links_ok = false;
-  std::thread links([&] {
-    std::ofstream out(links_tmp, std::ios::binary | std::ios::trunc);
-    write_links(reader, out);
-    out.close();
-    links_ok = static_cast<bool>(out);
-  });
-  auto depths = compute_click_depths(store, root);
-  links.join();
-  sqlite3_close(reader);
-  tl::expected<void, std::string> written =
-      !depths ? depths
-              : links_ok ? export_graph_json(store, path, &links_tmp)
-                         : tl::unexpected("cannot write " + links_tmp + " (disk full?)");
-  std::remove(links_tmp.c_str());
-  return written;
+  tl::expected<void, std::string> depths;
+  if (reader) {
+    std::thread links([&] { head_and_links(reader); });
+    depths = compute_click_depths(store, root);
+    links.join();
+    sqlite3_close(reader);
+  } else {  // an in-memory or unnamed state: one connection, one part after the other
+    head_and_links(store.handle());
+    depths = compute_click_depths(store, root);
+  }
+  if (depths) UrlWriter(store.handle()).write(out);
+  out.close();
+  if (depths && !out) depths = tl::unexpected("cannot write " + tmp + " (disk full?)");
+  if (depths && std::rename(tmp.c_str(), path.c_str()) != 0) depths = tl::unexpected("cannot replace " + path);
+  if (!depths) std::remove(tmp.c_str());
+  return depths;
 }
 
 }  // namespace oit
