@@ -47,6 +47,9 @@ void append_json_string(std::string& out, std::string_view text) {
 // in the order json objects sort them) through one buffer.
 void write_links(sqlite3* db, std::ostream& out) {
   link_blob::Anchors anchors = link_blob::load_anchors(db);
+  // Shared anchors (the menu's, on every page) are escaped once, not once a link.
+  std::vector<std::string> escaped(anchors.size());
+  for (size_t id = 1; id < anchors.size(); ++id) append_json_string(escaped[id], anchors[id]);
   sql::Statement q(db, "SELECT src, links FROM page_links ORDER BY src");
   out << "\"links\":[\n";
   std::string line;
@@ -56,7 +59,8 @@ void write_links(sqlite3* db, std::ostream& out) {
     link_blob::Reader links(q.blob(1), &anchors);
     for (link_blob::LinkView link; links.next(link); first = false) {
       line.assign(first ? "{\"anchor_text\":" : ",\n{\"anchor_text\":");
-      append_json_string(line, link.anchor_text);
+      if (link.anchor_id) line += escaped[link.anchor_id];
+      else append_json_string(line, link.anchor_text);
       line.append(",\"from\":").append(src).append(",\"region\":\"").append(to_string(link.region));
       line.append("\",\"tag\":\"").append(to_string(link.tag)).append("\",\"to\":").append(std::to_string(link.dst));
       line += '}';

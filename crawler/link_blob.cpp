@@ -101,6 +101,7 @@ bool Reader::next(LinkView& link) {
   link.dst = static_cast<UrlId>(dst);
   link.region = static_cast<Region>(kinds >> 4);
   link.tag = static_cast<LinkTag>(kinds & 0x7);
+  link.anchor_id = shared ? static_cast<uint32_t>(value) : 0;
   if (shared) {
     link.anchor_text = anchors_ ? std::string_view((*anchors_)[value]) : std::string_view();
   } else {

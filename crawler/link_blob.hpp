@@ -63,6 +63,7 @@ Anchors load_anchors(sqlite3* db);
 struct LinkView {
   UrlId dst = 0;
   std::string_view anchor_text;
+  uint32_t anchor_id = 0;  // its dictionary id when shared, else 0
   Region region = Region::body;
   LinkTag tag = LinkTag::a;
 };
