@@ -5,10 +5,13 @@
 # (wrk, with and without gzip) and gumbo's parse rate on the same pages. Prints one table with
 # ratios and the issue-6 targets, and appends it to bench/RESULTS.md.
 #
-#   bench/run.sh [PAGES] [--latency MS] [--concurrency C] [--no-gzip]
+#   bench/run.sh [PAGES] [--latency MS] [--concurrency C] [--no-gzip | --gzip-static]
 #     PAGES          1000, 10000 (default) or 50000: the generated site's size
 #     --latency MS   put a proxy adding MS ms to every request in front of nginx
-#     --no-gzip      nginx does not compress (as if the server had cores of its own)
+#     --no-gzip      nginx does not compress
+#     --gzip-static  nginx sends pages compressed ahead of time (gzip_static): the crawler still
+#                    decodes gzip, but the server no longer compresses on the crawler's two cores,
+#                    as if it had cores of its own (a real agency server does)
 #     --concurrency  oitcheck's connections per host (default 8)
 #   TOOLS="oitcheck wget linkchecker linkinator" selects the crawlers (default: all four).
 #
@@ -21,6 +24,7 @@ pages=10000 latency=0 concurrency=8 gzip=on
 while (($#)); do
   case $1 in
     --no-gzip) gzip=off; shift ;;
+    --gzip-static) gzip=static; shift ;;
     --latency) latency=$2; shift 2 ;;
     --concurrency) concurrency=$2; shift 2 ;;
     *) pages=$1; shift ;;
@@ -47,6 +51,12 @@ fi
 [ -f "$site/_meta/summary.json" ] ||
   python3 "$gen" "$site" --pages "$pages" --base-url "http://127.0.0.1:$site_port" >/dev/null
 
+if [ $gzip = static ] && [ ! -f "$site/_meta/gzipped" ]; then
+  find "$site" -path "$site/_meta" -prune -o \( -name '*.html' -o -name '*.xml' \) -print0 |
+    xargs -0 -P2 -n500 gzip -k -f -6
+  touch "$site/_meta/gzipped"
+fi
+
 # nginx: keep-alive, gzip for HTML, /legacy/<path> answers 301 -> /<path> as the generator expects.
 conf="$work/nginx.conf"
 cat >"$conf" <<NGINX
@@ -60,7 +70,8 @@ http {
   access_log off;
   keepalive_requests 100000;
   absolute_redirect off;  # "/dir" -> "/dir/" must not name nginx's port behind the proxy
-  gzip $gzip;
+  gzip $([ $gzip = on ] && echo on || echo off);
+  gzip_static $([ $gzip = static ] && echo on || echo off);
   gzip_types text/xml application/xml;  # text/html is always compressed
   # LinkChecker lifts its per-host pause only for servers that send a "LinkChecker" header.
   add_header LinkChecker allowed;
