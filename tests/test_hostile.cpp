@@ -101,6 +101,17 @@ TEST_CASE("hostile site: every misbehaviour ends in its own outcome, within the 
     CHECK(h.at("/binary-as-html")["status"] == 200);
   }
 
+  SUBCASE("quotes, backslashes and tabs in titles, headings and anchors come through graph.json intact") {
+    const auto& h = hostile();
+    CHECK(h.at("/escapes.html")["title"] == "Quote \" backslash \\ and <tag>");
+    CHECK(h.at("/escapes.html")["headings"] == json::array({"He said \"hi\" \\ then left"}));
+    std::vector<std::string> anchors;
+    auto id = h.at("/escapes.html")["id"];
+    for (const auto& link : h.view.graph["links"])
+      if (link["from"] == id) anchors.push_back(link["anchor_text"]);
+    CHECK(anchors == std::vector<std::string>{"say \"ok\" \\ twice", "tab and newline"});
+  }
+
   SUBCASE("HEAD refused (405) while GET works: documents are checked with GET, so they answer") {
     const auto& h = hostile();
     CHECK(h.at("/report.pdf")["status"] == 200);
