@@ -1,5 +1,6 @@
 #include "crawler/graph.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <deque>
 #include <fstream>
@@ -50,10 +51,14 @@ void append_json_string(std::string& out, std::string_view text) {
 // The links part of graph.json: a million links on a big site, so written field by field (keys
 // in the order json objects sort them) through one buffer.
 void write_links(sqlite3* db, std::ostream& out) {
+  // Shared anchors (the menu's, on every page) are escaped once, not once a link: the table
+  // holds their JSON form from here on.
   link_blob::Anchors anchors = link_blob::load_anchors(db);
-  // Shared anchors (the menu's, on every page) are escaped once, not once a link.
-  std::vector<std::string> escaped(anchors.size());
-  for (size_t id = 1; id < anchors.size(); ++id) append_json_string(escaped[id], anchors[id]);
+  for (auto& anchor : anchors) {
+    std::string escaped;
+    append_json_string(escaped, anchor);
+    anchor = std::move(escaped);
+  }
   sql::Statement q(db, "SELECT src, links FROM page_links ORDER BY src");
   out << "\"links\":[\n";
   std::string line;
@@ -63,7 +68,7 @@ void write_links(sqlite3* db, std::ostream& out) {
     link_blob::Reader links(q.blob(1), &anchors);
     for (link_blob::LinkView link; links.next(link); first = false) {
       line.assign(first ? "{\"anchor_text\":" : ",\n{\"anchor_text\":");
-      if (link.anchor_id) line += escaped[link.anchor_id];
+      if (link.anchor_id) line += link.anchor_text;
       else append_json_string(line, link.anchor_text);
       line.append(",\"from\":").append(src).append(",\"region\":\"").append(to_string(link.region));
       line.append("\",\"tag\":\"").append(to_string(link.tag)).append("\",\"to\":").append(std::to_string(link.dst));
@@ -85,10 +90,17 @@ tl::expected<void, std::string> compute_click_depths(Store& store, UrlId root) {
     if (q.step()) max_id = static_cast<UrlId>(q.integer(0));
   }
   // Adjacency in compressed rows, filled in source order (rows come sorted by src), and each
-  // page's links in page order, so ties resolve the same way every run.
+  // page's links in page order, so ties resolve the same way every run. 4 bytes a link: the
+  // top bit marks an edge that costs no click. The end of the crawl is when memory peaks, so
+  // the array is sized once from the stored counts (bounded by the bytes: a link takes at
+  // least 3) instead of doubling as it grows.
+  constexpr uint32_t kFreeEdge = 1u << 31;
   std::vector<uint32_t> offsets(max_id + 2, 0);
   std::vector<uint32_t> targets;
-  std::vector<uint8_t> free_edge;
+  {
+    sql::Statement q(db, "SELECT COALESCE(SUM(count), 0), COALESCE(SUM(length(links)), 0) FROM page_links");
+    if (q.step()) targets.reserve(static_cast<size_t>(std::clamp<int64_t>(q.integer(0), 0, q.integer(1) / 3)));
+  }
   {
     sql::Statement q(db, "SELECT src, links FROM page_links ORDER BY src");
     while (q.step()) {
@@ -96,8 +108,9 @@ tl::expected<void, std::string> compute_click_depths(Store& store, UrlId root) {
       if (src > max_id) continue;
       link_blob::Reader links(q.blob(1), nullptr);  // the graph only: no anchor texts
       for (link_blob::LinkView link; links.next(link);) {
-        targets.push_back(link.dst);
-        free_edge.push_back(link.tag == LinkTag::redirect || link.tag == LinkTag::meta_refresh);
+        if (link.dst > max_id) continue;  // not a URL of this crawl (a damaged state)
+        bool free = link.tag == LinkTag::redirect || link.tag == LinkTag::meta_refresh;
+        targets.push_back(link.dst | (free ? kFreeEdge : 0));
         ++offsets[src + 1];
       }
     }
@@ -114,12 +127,13 @@ tl::expected<void, std::string> compute_click_depths(Store& store, UrlId root) {
     UrlId u = queue.front();
     queue.pop_front();
     for (uint32_t e = offsets[u]; e < offsets[u + 1]; ++e) {
-      UrlId v = targets[e];
-      int d = depth[u] + (free_edge[e] ? 0 : 1);
-      if (v > max_id || d >= depth[v]) continue;
+      UrlId v = targets[e] & ~kFreeEdge;
+      bool free = targets[e] & kFreeEdge;
+      int d = depth[u] + (free ? 0 : 1);
+      if (d >= depth[v]) continue;
       depth[v] = d;
       parent[v] = u;
-      free_edge[e] ? queue.push_front(v) : queue.push_back(v);
+      free ? queue.push_front(v) : queue.push_back(v);
     }
   }
   if (sqlite3_exec(db, "BEGIN; UPDATE urls SET click_depth=NULL, parent=NULL;", nullptr, nullptr, nullptr) != SQLITE_OK)
@@ -272,6 +286,8 @@ tl::expected<void, std::string> finish_graph(Store& store, UrlId root, const std
     sqlite3_close(reader);
     reader = nullptr;
   }
+  // It reads each row once, in order: a big page cache would only add to the end's peak.
+  if (reader) sqlite3_exec(reader, "PRAGMA cache_size=-256", nullptr, nullptr, nullptr);
   tl::expected<void, std::string> depths;
   if (reader) {
     std::thread links([&] { head_and_links(reader); });

@@ -58,7 +58,7 @@ CREATE TABLE IF NOT EXISTS urls(
   parent INTEGER
 );
 -- A page's links in page order, encoded by crawler/link_blob, and the anchor texts they share.
-CREATE TABLE IF NOT EXISTS page_links(src INTEGER PRIMARY KEY, links BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS page_links(src INTEGER PRIMARY KEY, links BLOB NOT NULL, count INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS anchors(id INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS previous_urls(url TEXT PRIMARY KEY);
 )SQL";
@@ -97,12 +97,13 @@ tl::expected<void, std::string> Store::migrate_link_rows() {
   }
   if (auto r = exec("BEGIN"); !r) return r;
   Statement rows(db_, "SELECT src, dst, anchor, region, tag FROM links ORDER BY src, ord");
-  Statement put(db_, "INSERT OR REPLACE INTO page_links(src, links) VALUES(?,?)");
+  Statement put(db_, "INSERT OR REPLACE INTO page_links(src, links, count) VALUES(?,?,?)");
   LinksOfPage page;
   int rc = SQLITE_DONE;
   auto flush = [&] {
     if (!page.links.empty() && rc == SQLITE_DONE)
-      rc = put.bind(1, int64_t{page.src}).bind_blob(2, link_blob::encode(page.links)).run();
+      rc = put.bind(1, int64_t{page.src}).bind_blob(2, link_blob::encode(page.links))
+               .bind(3, static_cast<int64_t>(page.links.size())).run();
     page.links.clear();
   };
   while (rows.step()) {
@@ -165,7 +166,7 @@ tl::expected<void, std::string> Store::apply(const std::vector<StoreRecord>& bat
                         "content_length=?7, body_bytes=?8, truncated=?9, redirect_to=?10, charset=?11, "
                         "title=?12, headings=?13, excerpt=?14, seconds=?15 WHERE id=?1");
   // A page re-parsed after resume replaces its links.
-  Statement put_links(db_, "INSERT OR REPLACE INTO page_links(src, links) VALUES(?,?)");
+  Statement put_links(db_, "INSERT OR REPLACE INTO page_links(src, links, count) VALUES(?,?,?)");
   Statement put_anchor(db_, "INSERT INTO anchors(id, text) VALUES(?,?)");
   std::vector<std::pair<uint32_t, std::string>> new_anchors;
   Statement put_meta(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)");
@@ -192,7 +193,8 @@ tl::expected<void, std::string> Store::apply(const std::vector<StoreRecord>& bat
       std::string blob = link_blob::encode(l->links, &anchors_, &new_anchors);
       for (const auto& [id, text] : new_anchors)
         if (rc == SQLITE_DONE) rc = put_anchor.bind(1, int64_t{id}).bind(2, text).run();
-      if (rc == SQLITE_DONE) rc = put_links.bind(1, int64_t{l->src}).bind_blob(2, blob).run();
+      if (rc == SQLITE_DONE)
+        rc = put_links.bind(1, int64_t{l->src}).bind_blob(2, blob).bind(3, static_cast<int64_t>(l->links.size())).run();
     } else if (const auto* k = std::get_if<SkipRow>(&record)) {
       rc = skip.bind(1, int64_t{k->id}).bind(2, k->reason).run();
     } else if (const auto* m = std::get_if<MetaRow>(&record)) {
