@@ -14,6 +14,8 @@
 #                    as if it had cores of its own (a real agency server does)
 #     --concurrency  oitcheck's connections per host (default 8)
 #   TOOLS="oitcheck wget linkchecker linkinator" selects the crawlers (default: all four).
+#   REPEAT=N runs oitcheck and wget N times each (default 3) and reports the run of median wall
+#   time: this shared machine has slow spells of several seconds that a single run can catch.
 #
 # Needs nginx-light, wget, linkchecker, wrk, time, python3 and node/npm (linkinator is installed
 # with npm into the work folder, not into the repo). The site comes from
@@ -100,15 +102,27 @@ measure() {  # name, command...
   local name=$1; shift
   /usr/bin/time -v -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err" || true
 }
+repeat=${REPEAT:-3}
+measure_median() {  # name, output folder to clear before each run, command...
+  local name=$1 out=$2; shift 2
+  for i in $(seq "$repeat"); do
+    rm -rf "$out"
+    measure "$name" "$@"
+    cp "$work/$name.time" "$work/$name.time.$i"
+  done
+  local median
+  median=$(for i in $(seq "$repeat"); do
+    printf '%s %s\n' "$(grep Elapsed "$work/$name.time.$i" | awk -F': ' '{print $2}' | awk -F: '{print ($1 * 60) + $2}')" "$i"
+  done | sort -n | awk -v n="$repeat" 'NR == int((n + 1) / 2) {print $2}')
+  cp "$work/$name.time.$median" "$work/$name.time"
+}
 for tool in $tools; do
   case $tool in
     oitcheck)
-      rm -rf "$work/oitcheck-out"
-      measure oitcheck build/oitcheck crawl "$url" --out "$work/oitcheck-out" --max-pages 1000000 \
-        --concurrency "$concurrency" --time-budget 0 ;;
+      measure_median oitcheck "$work/oitcheck-out" build/oitcheck crawl "$url" --out "$work/oitcheck-out" \
+        --max-pages 1000000 --concurrency "$concurrency" --time-budget 0 ;;
     wget)
-      rm -rf "$work/wget-out"
-      measure wget wget --spider -r -l inf -nv -P "$work/wget-out" "$url" ;;
+      measure_median wget "$work/wget-out" wget --spider -r -l inf -nv -P "$work/wget-out" "$url" ;;
     linkchecker)
       # Its default of 10 requests a second to a host (about 3 on average) would measure the
       # pause, not the tool; the limit is lifted only with the "LinkChecker" header nginx sends.
@@ -181,8 +195,10 @@ base_rate = base[1] / base[2] if base[1] else 0
 oit_n = base[1] or 0
 names = {"oitcheck": "oitcheck", "wget": "wget --spider -r", "linkchecker": "LinkChecker", "linkinator": "linkinator (npm)"}
 mode = f"{latency} ms added per request (proxy), " if latency else ""
+repeat = os.environ.get("REPEAT", "3")
 lines = [f"### {datetime.date.today()} - {pages}-page generated site, nginx on 127.0.0.1 (gzip {gzip}), {mode}"
          f"oitcheck --concurrency {concurrency}, {os.cpu_count()} cores, {platform.platform()}", "",
+         f"oitcheck and wget: the median of {repeat} runs by wall time.", "",
          "| tool | URLs fetched | wall s | CPU s | peak RSS MiB | URLs/s | CPU ms/URL | URLs/s: oitcheck / tool | RSS: oitcheck / tool |",
          "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
 for tool, n, secs, cpu, rss in rows:
