@@ -1,7 +1,9 @@
 #include "rules/matcher.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <thread>
 
 #include "crawler/strings.hpp"
 #include "rules/thai_text.hpp"
@@ -33,7 +35,9 @@ struct Text {
 Text make_text(std::string written) {
   Text t;
   t.normal = text::normalise(written);
-  t.squashed = text::squash(t.normal);
+  // squash() is normalise() without spaces, and normalising twice changes nothing.
+  t.squashed = t.normal;
+  std::erase(t.squashed, ' ');
   t.written = std::move(written);
   return t;
 }
@@ -59,7 +63,11 @@ NodeTexts texts_of(const UrlNode& n) {
   for (const auto* group : {&t.anchors, &t.titles})
     for (const auto& x : *group) labels += x.written + "\n";
   for (int c : text::item_codes(labels)) t.codes.push_back(c);
-  t.years = text::years_mentioned(labels + t.url.written + "\n" + n.excerpt);
+  // The squashed texts side by side are the squashed whole: no second pass over the excerpt.
+  std::string squashed;
+  for (const auto* group : {&t.anchors, &t.titles})
+    for (const auto& x : *group) squashed += x.squashed;
+  t.years = text::years_in_squashed(squashed + t.url.squashed + t.body.squashed);
   return t;
 }
 
@@ -80,7 +88,7 @@ void phrase_hits(const Text& t, const RuleSet& rules, MatchersOf which, const ch
   for (size_t i = 0; i < rules.items.size(); ++i) {
     const Matchers& m = rules.items[i].*which;
     for (const auto& p : m.phrases)
-      if (t.squashed.find(p.squashed) != std::string::npos && (!best[i] || p.squashed.size() > best[i]->squashed.size()))
+      if ((!best[i] || p.squashed.size() > best[i]->squashed.size()) && p.found_in(t.squashed))
         best[i] = &p;
     if (!best[i])
       for (const auto& pat : m.patterns)
@@ -103,7 +111,7 @@ bool excluded(const ItemRule& item, const NodeTexts& t, std::string& by) {
   for (const auto& ex : item.exclude)
     for (const auto* group : {&t.anchors, &t.titles})
       for (const auto& x : *group)
-        if (x.squashed.find(ex.squashed) != std::string::npos) {
+        if (ex.found_in(x.squashed)) {
           by = ex.written;
           return true;
         }
@@ -286,9 +294,23 @@ std::set<int> years_of(const UrlNode& n) { return texts_of(n).years; }
 
 std::vector<Verdict> check_items(const RuleSet& rules, const EvidenceGraph& graph, const CheckOptions& options,
                                  const CrawlCompleteness& crawl) {
+  // Each URL is matched on its own: the URLs are shared out to the cores in batches, and the
+  // results are gathered in URL order, so the outcome is the same as one thread's.
+  const auto& nodes = graph.nodes();
+  std::vector<std::vector<NodeMatch>> matches(nodes.size());
+  std::atomic<size_t> next{0};
+  auto match_some = [&] {
+    constexpr size_t kBatch = 64;
+    for (size_t from; (from = next.fetch_add(kBatch)) < nodes.size();)
+      for (size_t i = from; i < std::min(from + kBatch, nodes.size()); ++i) matches[i] = match_node(rules, graph, nodes[i]);
+  };
+  std::vector<std::thread> helpers(std::clamp(std::thread::hardware_concurrency(), 1u, 8u) - 1);
+  for (auto& helper : helpers) helper = std::thread(match_some);
+  match_some();
+  for (auto& helper : helpers) helper.join();
   std::vector<std::vector<Candidate>> per_item(rules.items.size());
-  for (const UrlNode& n : graph.nodes())
-    for (auto& m : match_node(rules, graph, n)) per_item[m.item].push_back(std::move(m.candidate));
+  for (auto& of_node : matches)
+    for (auto& m : of_node) per_item[m.item].push_back(std::move(m.candidate));
 
   std::vector<Verdict> verdicts;
   for (size_t i = 0; i < rules.items.size(); ++i) {

@@ -49,7 +49,7 @@ class Reader : public JsonReader {
       } else {
         std::string squashed = text::squash(e);
         if (squashed.empty()) fail(ptr + "/" + std::to_string(i), "a phrase with letters", describe(json(e)));
-        else m.phrases.push_back({e, squashed});
+        else m.phrases.emplace_back(e, squashed);
       }
     }
     return m;
@@ -225,6 +225,15 @@ std::string rule_set_path(const std::string& name_or_file) {
   bool is_path = name_or_file.find('/') != std::string::npos ||
                  (name_or_file.size() > 5 && name_or_file.substr(name_or_file.size() - 5) == ".json");
   return is_path ? name_or_file : rules_dir() + "/" + name_or_file + ".json";
+}
+
+Matchers::Phrase::Phrase(std::string written_text, std::string squashed_text)
+    : written(std::move(written_text)),
+      squashed(std::move(squashed_text)),
+      searcher_(std::make_shared<const Searcher>(squashed)) {}
+
+bool Matchers::Phrase::found_in(std::string_view text) const {
+  return std::search(text.begin(), text.end(), searcher_->search) != text.end();
 }
 
 }  // namespace oit

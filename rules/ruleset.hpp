@@ -3,7 +3,9 @@
 // reports every error with its place; nothing about items is in C++.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <regex>
 #include <set>
@@ -26,9 +28,23 @@ const char* to_string(YearRule r);
 // Phrases (compared squashed: normalised, no whitespace) and regular expressions (prefix "re:"
 // in the file; run on the normalised text) for one signal.
 struct Matchers {
-  struct Phrase {
+  class Phrase {
+   public:
+    Phrase(std::string written, std::string squashed);
     std::string written;  // as in the file, for explanations
     std::string squashed;
+    // Whether squashed text contains it. Boyer-Moore-Horspool (the standard library's
+    // searcher): Thai UTF-8 starts every character with the byte 0xE0, so std::string::find
+    // stops to compare at every character, and matching took longer than the crawl.
+    bool found_in(std::string_view text) const;
+
+   private:
+    struct Searcher {
+      explicit Searcher(std::string p) : pattern(std::move(p)), search(pattern.begin(), pattern.end()) {}
+      std::string pattern;  // owned here, so the searcher's iterators stay valid
+      std::boyer_moore_horspool_searcher<std::string::const_iterator> search;
+    };
+    std::shared_ptr<const Searcher> searcher_;  // copies of a Phrase share it
   };
   struct Pattern {
     std::string written;

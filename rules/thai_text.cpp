@@ -136,8 +136,9 @@ std::vector<int> item_codes(std::string_view utf8) {
   return codes;
 }
 
-std::set<int> years_mentioned(std::string_view utf8) {
-  std::string s = squash(utf8);
+std::set<int> years_mentioned(std::string_view utf8) { return years_in_squashed(squash(utf8)); }
+
+std::set<int> years_in_squashed(std::string_view s) {
   std::set<int> years;
   for (size_t i = 0; i < s.size();) {
     if (!std::isdigit(static_cast<unsigned char>(s[i]))) {
@@ -147,16 +148,17 @@ std::set<int> years_mentioned(std::string_view utf8) {
     size_t j = i;
     while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
     if (j - i == 4) {
-      int be = as_be_year(std::strtol(s.substr(i, 4).c_str(), nullptr, 10));
+      int be = as_be_year(std::strtol(std::string(s.substr(i, 4)).c_str(), nullptr, 10));
       if (be) {
         years.insert(be);
         // A month name just before the year ("1ตุลาคม2565", "ต.ค.2565", "ตุลาคม พ.ศ. 2565")
         // dates it: add that date's fiscal year.
         for (const auto& m : kMonths) {
+          // Only the bytes just before the year can hold it (8 bytes: room for "พ.ศ."); a search
+          // of everything before would make a long page quadratic.
           size_t len = std::char_traits<char>::length(m.name);
-          std::string_view before(s.data(), i);
-          auto pos = before.rfind(m.name);
-          if (pos != std::string_view::npos && pos + len + 8 >= i) {  // 8 bytes: room for "พ.ศ."
+          size_t from = i > len + 8 ? i - len - 8 : 0;
+          if (std::string_view(s.data() + from, i - from).find(m.name) != std::string_view::npos) {
             if (m.number >= 10) years.insert(be + 1);
             break;
           }

@@ -26,6 +26,8 @@ std::vector<int> item_codes(std::string_view utf8);
 // Buddhist-era years a text is about: years written in BE (2566, ๒๕๖๖) or AD (2023, as in
 // "ita2023"), plus the fiscal year of every Thai date ("1 ตุลาคม 2565" is in FY 2566).
 std::set<int> years_mentioned(std::string_view utf8);
+// The same for text already squashed (squash()), for callers that have it at hand.
+std::set<int> years_in_squashed(std::string_view squashed);
 
 // The Thai fiscal year (BE) of a date: 1 October to 30 September, named by the year it ends.
 int fiscal_year(int ad_year, int month);

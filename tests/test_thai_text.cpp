@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "rules/ruleset.hpp"
 #include "rules/thai_text.hpp"
 
 using namespace oit;
@@ -49,6 +50,22 @@ TEST_CASE("years: a Thai date adds the fiscal year it falls in") {
   CHECK(text::years_mentioned("ลงวันที่ 30 กันยายน 2566") == std::set<int>{2566});
   CHECK(text::years_mentioned("15 ต.ค. 2566") == std::set<int>{2566, 2567});
   CHECK(text::years_mentioned("ธันวาคม พ.ศ. 2565") == std::set<int>{2565, 2566});
+  // A month far before the year is not its date (the page's text is only looked at near it).
+  CHECK(text::years_mentioned("ตุลาคม ข่าวประชาสัมพันธ์ของสำนักงาน 2565") == std::set<int>{2565});
+  CHECK(text::years_mentioned("ตุลาคม" + std::string(5000, 'x') + " 2565 และ 1 ตุลาคม 2566") ==
+        std::set<int>{2565, 2566, 2567});
+  CHECK(text::years_in_squashed(text::squash("1 ตุลาคม 2565")) == std::set<int>{2565, 2566});
+}
+
+TEST_CASE("rule phrases are found in Thai text, whole, wherever they sit") {
+  Matchers::Phrase phrase("แผนการใช้จ่ายงบประมาณ", text::squash("แผนการใช้จ่ายงบประมาณ"));
+  std::string page = text::squash("รายงาน แผนการใช้จ่าย งบประมาณ ประจำปี 2566");
+  CHECK(phrase.found_in(page));
+  CHECK(phrase.found_in(text::squash("แผนการใช้จ่ายงบประมาณ")));
+  CHECK_FALSE(phrase.found_in(text::squash("แผนการใช้จ่ายงบประมา")));  // one character short
+  CHECK_FALSE(phrase.found_in(text::squash("แผนการใช้จ่าย ประจำปี งบประมาณ")));
+  Matchers::Phrase copy = phrase;  // copies share the searcher, which stays valid
+  CHECK(copy.found_in(page));
 }
 
 TEST_CASE("fiscal year boundaries: 1 October to 30 September") {
