@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <exception>
+#include <mutex>
 #include <cctype>
 #include <thread>
 
@@ -88,7 +90,7 @@ void phrase_hits(const Text& t, const RuleSet& rules, MatchersOf which, const ch
   for (size_t i = 0; i < rules.items.size(); ++i) {
     const Matchers& m = rules.items[i].*which;
     for (const auto& p : m.phrases)
-      if ((!best[i] || p.squashed.size() > best[i]->squashed.size()) && p.found_in(t.squashed))
+      if ((!best[i] || p.squashed().size() > best[i]->squashed().size()) && p.found_in(t.squashed))
         best[i] = &p;
     if (!best[i])
       for (const auto& pat : m.patterns)
@@ -101,8 +103,8 @@ void phrase_hits(const Text& t, const RuleSet& rules, MatchersOf which, const ch
     if (!best[i]) continue;
     bool dominated = false;
     for (size_t j = 0; j < best.size() && !dominated; ++j)
-      dominated = j != i && best[j] && best[j]->squashed.size() > best[i]->squashed.size() &&
-                  best[j]->squashed.find(best[i]->squashed) != std::string::npos;
+      dominated = j != i && best[j] && best[j]->squashed().size() > best[i]->squashed().size() &&
+                  best[i]->found_in(best[j]->squashed());
     if (!dominated) hits[i].push_back({signal, shown_text(t, signal), best[i]->written, weight});
   }
 }
@@ -299,15 +301,26 @@ std::vector<Verdict> check_items(const RuleSet& rules, const EvidenceGraph& grap
   const auto& nodes = graph.nodes();
   std::vector<std::vector<NodeMatch>> matches(nodes.size());
   std::atomic<size_t> next{0};
+  // A throw on a helper thread (a rule's regular expression giving up on some page's text)
+  // would end the process there: it is carried back and rethrown here, as on one thread.
+  std::mutex failed_mutex;
+  std::exception_ptr failed;
   auto match_some = [&] {
     constexpr size_t kBatch = 64;
-    for (size_t from; (from = next.fetch_add(kBatch)) < nodes.size();)
-      for (size_t i = from; i < std::min(from + kBatch, nodes.size()); ++i) matches[i] = match_node(rules, graph, nodes[i]);
+    try {
+      for (size_t from; (from = next.fetch_add(kBatch)) < nodes.size();)
+        for (size_t i = from; i < std::min(from + kBatch, nodes.size()); ++i) matches[i] = match_node(rules, graph, nodes[i]);
+    } catch (...) {
+      next = nodes.size();  // the others stop at their next batch
+      std::lock_guard lock(failed_mutex);
+      if (!failed) failed = std::current_exception();
+    }
   };
   std::vector<std::thread> helpers(std::clamp(std::thread::hardware_concurrency(), 1u, 8u) - 1);
   for (auto& helper : helpers) helper = std::thread(match_some);
   match_some();
   for (auto& helper : helpers) helper.join();
+  if (failed) std::rethrow_exception(failed);
   std::vector<std::vector<Candidate>> per_item(rules.items.size());
   for (auto& of_node : matches)
     for (auto& m : of_node) per_item[m.item].push_back(std::move(m.candidate));

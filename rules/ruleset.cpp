@@ -228,9 +228,7 @@ std::string rule_set_path(const std::string& name_or_file) {
 }
 
 Matchers::Phrase::Phrase(std::string written_text, std::string squashed_text)
-    : written(std::move(written_text)),
-      squashed(std::move(squashed_text)),
-      searcher_(std::make_shared<const Searcher>(squashed)) {}
+    : written(std::move(written_text)), searcher_(std::make_shared<const Searcher>(std::move(squashed_text))) {}
 
 bool Matchers::Phrase::found_in(std::string_view text) const {
   return std::search(text.begin(), text.end(), searcher_->search) != text.end();

@@ -32,7 +32,7 @@ struct Matchers {
    public:
     Phrase(std::string written, std::string squashed);
     std::string written;  // as in the file, for explanations
-    std::string squashed;
+    const std::string& squashed() const { return searcher_->pattern; }
     // Whether squashed text contains it. Boyer-Moore-Horspool (the standard library's
     // searcher): Thai UTF-8 starts every character with the byte 0xE0, so std::string::find
     // stops to compare at every character, and matching took longer than the crawl.
