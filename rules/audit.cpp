@@ -122,8 +122,9 @@ std::vector<AnswerVerdict> audit_answers(const RuleSet& rules, const EvidenceGra
     a.path = graph.path_to(node->id);
 
     // How much it looks like its item, and like every other item.
+    std::string body = graph.excerpt_of(*node);
     double best_other = 0;
-    for (auto& m : match_node(rules, graph, *node)) {
+    for (auto& m : match_node(rules, graph, *node, body)) {
       double c = m.candidate.confidence;
       if (rules.items[m.item].id == item->id) a.confidence = c;
       else if (c > best_other) {
@@ -141,7 +142,7 @@ std::vector<AnswerVerdict> audit_answers(const RuleSet& rules, const EvidenceGra
     std::set<int> required;
     if (item->year != YearRule::any) required.insert(options.fiscal_year);
     if (item->year == YearRule::current_or_previous) required.insert(options.fiscal_year - 1);
-    std::set<int> years = years_of(*node);
+    std::set<int> years = years_of(*node, body);
     bool year_ok = required.empty() || std::any_of(required.begin(), required.end(), [&](int y) { return years.count(y) > 0; });
 
     if (!failure.empty()) a.problems.push_back(failure);

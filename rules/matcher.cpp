@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <exception>
+#include <functional>
 #include <mutex>
 #include <cctype>
 #include <thread>
@@ -52,7 +53,7 @@ struct NodeTexts {
   std::set<int> years;
 };
 
-NodeTexts texts_of(const UrlNode& n) {
+NodeTexts texts_of(const UrlNode& n, std::string_view body) {
   NodeTexts t;
   for (const auto& in : n.inbound)
     if (!in.anchor_text.empty()) t.anchors.push_back(make_text(in.anchor_text));
@@ -60,7 +61,7 @@ NodeTexts texts_of(const UrlNode& n) {
   for (const auto& h : n.headings) t.titles.push_back(make_text(h));
   auto scheme = n.url.find("://");
   t.url = make_text(strings::percent_decode(scheme == std::string::npos ? n.url : n.url.substr(scheme + 3), true));
-  t.body = make_text(n.excerpt);
+  t.body = make_text(std::string(body));
   std::string labels;
   for (const auto* group : {&t.anchors, &t.titles})
     for (const auto& x : *group) labels += x.written + "\n";
@@ -247,11 +248,12 @@ void explain(Verdict& v, const ItemContext& ctx, int fiscal_year, const CrawlCom
 
 }  // namespace
 
-std::vector<NodeMatch> match_node(const RuleSet& rules, const EvidenceGraph& graph, const UrlNode& n) {
+std::vector<NodeMatch> match_node(const RuleSet& rules, const EvidenceGraph& graph, const UrlNode& n,
+                                  std::string_view body) {
   std::vector<NodeMatch> out;
   auto kind = kind_of(n);
   if (!kind) return out;
-  NodeTexts t = texts_of(n);
+  NodeTexts t = texts_of(n, body);
   std::vector<std::vector<SignalHit>> hits(rules.items.size());
   for (const auto& a : t.anchors) phrase_hits(a, rules, &ItemRule::anchor, "anchor", kAnchorWeight, hits);
   for (const auto& x : t.titles) phrase_hits(x, rules, &ItemRule::title, "title", kTitleWeight, hits);
@@ -292,104 +294,144 @@ std::vector<NodeMatch> match_node(const RuleSet& rules, const EvidenceGraph& gra
 
 std::string node_failure(const UrlNode& n) { return answers(n) ? "" : failure_of(n); }
 
-std::set<int> years_of(const UrlNode& n) { return texts_of(n).years; }
+std::set<int> years_of(const UrlNode& n, std::string_view body) { return texts_of(n, body).years; }
 
-std::vector<Verdict> check_items(const RuleSet& rules, const EvidenceGraph& graph, const CheckOptions& options,
-                                 const CrawlCompleteness& crawl) {
-  // Each URL is matched on its own: the URLs are shared out to the cores in batches, and the
-  // results are gathered in URL order, so the outcome is the same as one thread's.
-  const auto& nodes = graph.nodes();
-  std::vector<std::vector<NodeMatch>> matches(nodes.size());
+namespace {
+
+// Runs work(i) for every i < count on every core, in batches. A throw on a helper thread (a
+// rule's regular expression giving up on some page's text) would end the process there: it is
+// carried back and rethrown here, as on one thread.
+void on_every_core(size_t count, const std::function<void(size_t)>& work) {
   std::atomic<size_t> next{0};
-  // A throw on a helper thread (a rule's regular expression giving up on some page's text)
-  // would end the process there: it is carried back and rethrown here, as on one thread.
   std::mutex failed_mutex;
   std::exception_ptr failed;
-  auto match_some = [&] {
+  auto some = [&] {
     constexpr size_t kBatch = 64;
     try {
-      for (size_t from; (from = next.fetch_add(kBatch)) < nodes.size();)
-        for (size_t i = from; i < std::min(from + kBatch, nodes.size()); ++i) matches[i] = match_node(rules, graph, nodes[i]);
+      for (size_t from; (from = next.fetch_add(kBatch)) < count;)
+        for (size_t i = from; i < std::min(from + kBatch, count); ++i) work(i);
     } catch (...) {
-      next = nodes.size();  // the others stop at their next batch
+      next = count;  // the others stop at their next batch
       std::lock_guard lock(failed_mutex);
       if (!failed) failed = std::current_exception();
     }
   };
   std::vector<std::thread> helpers(std::clamp(std::thread::hardware_concurrency(), 1u, 8u) - 1);
-  for (auto& helper : helpers) helper = std::thread(match_some);
-  match_some();
+  for (auto& helper : helpers) helper = std::thread(some);
+  some();
   for (auto& helper : helpers) helper.join();
   if (failed) std::rethrow_exception(failed);
-  std::vector<std::vector<Candidate>> per_item(rules.items.size());
-  for (auto& of_node : matches)
-    for (auto& m : of_node) per_item[m.item].push_back(std::move(m.candidate));
+}
 
-  std::vector<Verdict> verdicts;
-  for (size_t i = 0; i < rules.items.size(); ++i) {
-    const ItemRule& item = rules.items[i];
+// Where the verdict rules put a candidate, best first: the verdict takes the first standing
+// that has any candidate.
+enum class Standing { good, stale, failing, rate_limited, unreachable, too_weak };
+constexpr size_t kShownPerStanding = 3, kKeptCandidates = 10;
+
+struct Judged {
+  Standing standing;
+  Candidate candidate;
+};
+
+// Sets the candidate's assessment; called once per candidate.
+Standing judge(Candidate& c, const ItemContext& ctx, const CheckOptions& options) {
+  if (c.confidence < options.min_confidence) {
+    if (c.assessment.empty()) c.assessment = "too weak a match";
+    return Standing::too_weak;
+  }
+  bool reachable = c.depth && *c.depth <= ctx.max_clicks;
+  bool year_ok = ctx.required_years.empty() || std::any_of(ctx.required_years.begin(), ctx.required_years.end(),
+                                                            [&](int y) { return c.years.count(y) > 0; });
+  if (!reachable) {
+    c.assessment = c.depth ? std::to_string(*c.depth) + " clicks deep (more than " + std::to_string(ctx.max_clicks) + ")"
+                           : "no link path from the main page";
+    return Standing::unreachable;
+  }
+  // A 429/503 says nothing about the page: the server was refusing us, not the public.
+  if (!c.assessment.empty()) return c.status == 429 || c.status == 503 ? Standing::rate_limited : Standing::failing;
+  if (!year_ok) {
+    c.assessment = "reachable, but not for fiscal year " + years_text(ctx.required_years);
+    return Standing::stale;
+  }
+  c.assessment = "reachable";
+  return Standing::good;
+}
+
+bool better(const Judged& x, const Judged& y) {
+  const Candidate &a = x.candidate, &b = y.candidate;
+  if (a.confidence != b.confidence) return a.confidence > b.confidence;
+  if (a.depth.has_value() != b.depth.has_value()) return a.depth.has_value();
+  if (a.depth && b.depth && *a.depth != *b.depth) return *a.depth < *b.depth;
+  return a.url < b.url;
+}
+
+// Sorts best first and keeps only what a verdict can show: the best few of each standing and
+// the best kKeptCandidates overall. A big site has thousands of weak candidates per item.
+void keep_useful(std::vector<Judged>& judged) {
+  std::sort(judged.begin(), judged.end(), better);
+  size_t per_standing[6] = {};
+  size_t kept = 0;
+  for (size_t i = 0; i < judged.size(); ++i) {
+    size_t& shown = per_standing[static_cast<size_t>(judged[i].standing)];
+    bool useful = i < kKeptCandidates || (judged[i].standing != Standing::too_weak && shown < kShownPerStanding);
+    ++shown;
+    if (!useful) continue;
+    if (kept != i) judged[kept] = std::move(judged[i]);
+    ++kept;
+  }
+  judged.resize(kept);
+}
+
+}  // namespace
+
+std::vector<Verdict> check_items(const RuleSet& rules, const EvidenceGraph& graph, const CheckOptions& options,
+                                 const CrawlCompleteness& crawl) {
+  std::vector<ItemContext> contexts;
+  for (const auto& item : rules.items) {
     ItemContext ctx{item, options.max_clicks.value_or(item.max_clicks), {}};
     if (item.year != YearRule::any) ctx.required_years.insert(options.fiscal_year);
     if (item.year == YearRule::current_or_previous) ctx.required_years.insert(options.fiscal_year - 1);
+    contexts.push_back(std::move(ctx));
+  }
+  // The URLs are matched a slice at a time (the slice's excerpts read from the state, then
+  // matched on every core) and each item keeps only its useful candidates after each slice:
+  // memory stays flat however big the site. The order of slices and the total order of
+  // candidates make the outcome the same as one thread's over everything.
+  const auto& nodes = graph.nodes();
+  std::vector<std::vector<Judged>> per_item(rules.items.size());
+  constexpr size_t kSlice = 2048;
+  for (size_t first = 0; first < nodes.size(); first += kSlice) {
+    size_t count = std::min(kSlice, nodes.size() - first);
+    std::vector<std::string> bodies = graph.excerpts(first, count);
+    std::vector<std::vector<NodeMatch>> matches(count);
+    on_every_core(count, [&](size_t i) { matches[i] = match_node(rules, graph, nodes[first + i], bodies[i]); });
+    for (auto& of_node : matches)
+      for (auto& m : of_node) {
+        Standing standing = judge(m.candidate, contexts[m.item], options);
+        per_item[m.item].push_back({standing, std::move(m.candidate)});
+      }
+    for (auto& judged : per_item) keep_useful(judged);
+  }
 
+  std::vector<Verdict> verdicts;
+  for (size_t i = 0; i < rules.items.size(); ++i) {
+    const std::vector<Judged>& judged = per_item[i];
     Verdict v;
-    v.item = &item;
-    auto& cands = per_item[i];
-    std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) {
-      if (a.confidence != b.confidence) return a.confidence > b.confidence;
-      if (a.depth.has_value() != b.depth.has_value()) return a.depth.has_value();
-      if (a.depth && b.depth && *a.depth != *b.depth) return *a.depth < *b.depth;
-      return a.url < b.url;
-    });
-    std::vector<Candidate*> reachable_good, reachable_stale, reachable_failing, rate_limited, unreachable;
-    for (auto& c : cands) {
-      if (c.confidence < options.min_confidence) {
-        if (c.assessment.empty()) c.assessment = "too weak a match";
-        continue;
-      }
-      bool reachable = c.depth && *c.depth <= ctx.max_clicks;
-      bool year_ok = ctx.required_years.empty() ||
-                     std::any_of(ctx.required_years.begin(), ctx.required_years.end(),
-                                 [&](int y) { return c.years.count(y) > 0; });
-      if (!reachable) {
-        c.assessment = c.depth ? std::to_string(*c.depth) + " clicks deep (more than " + std::to_string(ctx.max_clicks) + ")"
-                               : "no link path from the main page";
-        unreachable.push_back(&c);
-      } else if (!c.assessment.empty()) {
-        // A 429/503 says nothing about the page: the server was refusing us, not the public.
-        (c.status == 429 || c.status == 503 ? rate_limited : reachable_failing).push_back(&c);
-      } else if (!year_ok) {
-        c.assessment = "reachable, but not for fiscal year " + years_text(ctx.required_years);
-        reachable_stale.push_back(&c);
-      } else {
-        c.assessment = "reachable";
-        reachable_good.push_back(&c);
+    v.item = &rules.items[i];
+    // Statuses in the order of the standings: the first standing with a candidate decides.
+    const Status by_standing[] = {Status::ok, Status::stale, Status::broken, Status::unknown,
+                                  crawl.complete ? Status::not_linked : Status::unknown};
+    v.status = crawl.complete ? Status::missing : Status::unknown;
+    for (Standing s : {Standing::good, Standing::stale, Standing::failing, Standing::rate_limited, Standing::unreachable}) {
+      for (const auto& j : judged)
+        if (j.standing == s && v.evidence.size() < kShownPerStanding) v.evidence.push_back(j.candidate);
+      if (!v.evidence.empty()) {
+        v.status = by_standing[static_cast<size_t>(s)];
+        break;
       }
     }
-    auto pick = [&](const std::vector<Candidate*>& from) {
-      for (size_t k = 0; k < from.size() && k < 3; ++k) v.evidence.push_back(*from[k]);
-    };
-    if (!reachable_good.empty()) {
-      v.status = Status::ok;
-      pick(reachable_good);
-    } else if (!reachable_stale.empty()) {
-      v.status = Status::stale;
-      pick(reachable_stale);
-    } else if (!reachable_failing.empty()) {
-      v.status = Status::broken;
-      pick(reachable_failing);
-    } else if (!rate_limited.empty()) {
-      v.status = Status::unknown;
-      pick(rate_limited);
-    } else if (!unreachable.empty()) {
-      v.status = crawl.complete ? Status::not_linked : Status::unknown;
-      pick(unreachable);
-    } else {
-      v.status = crawl.complete ? Status::missing : Status::unknown;
-    }
-    explain(v, ctx, options.fiscal_year, crawl);
-    if (cands.size() > 10) cands.resize(10);
-    v.candidates = std::move(cands);
+    explain(v, contexts[i], options.fiscal_year, crawl);
+    for (size_t k = 0; k < judged.size() && k < kKeptCandidates; ++k) v.candidates.push_back(judged[k].candidate);
     verdicts.push_back(std::move(v));
   }
   return verdicts;

@@ -1,5 +1,5 @@
 // Matching rule-set items to the crawled pages, documents and off-site links, and the verdict
-// rules. Pure: reads an EvidenceGraph, returns verdicts. No network, no writes.
+// rules. Reads an EvidenceGraph (whose excerpts come from the crawl state), returns verdicts. No network, no writes.
 #pragma once
 
 #include <optional>
@@ -33,13 +33,15 @@ struct NodeMatch {
   size_t item = 0;  // index into rules.items
   Candidate candidate;
 };
-std::vector<NodeMatch> match_node(const RuleSet& rules, const EvidenceGraph& graph, const UrlNode& node);
+// `body` is the URL's excerpt (EvidenceGraph::excerpts).
+std::vector<NodeMatch> match_node(const RuleSet& rules, const EvidenceGraph& graph, const UrlNode& node,
+                                  std::string_view body);
 
 // Why a fetched URL does not count as an answer ("HTTP 404", "an error page ..."), "" if it does.
 std::string node_failure(const UrlNode& node);
 
 // The Buddhist-era years a URL's texts (link texts, title, headings, URL, excerpt) are about.
-std::set<int> years_of(const UrlNode& node);
+std::set<int> years_of(const UrlNode& node, std::string_view body);
 
 std::vector<Verdict> check_items(const RuleSet& rules, const EvidenceGraph& graph, const CheckOptions& options,
                                  const CrawlCompleteness& crawl);

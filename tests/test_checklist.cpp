@@ -19,10 +19,10 @@ RuleSet ita_2566() {
   return std::move(*rules);
 }
 
-// Crawls a fixture site and checks it against ita-2566 for fiscal year 2566.
-std::map<std::string, json> verdicts_for(const std::string& site, const TempDir& out,
-                                         std::function<void(CrawlOptions&)> adjust = {}) {
-  FixtureServer server(fixture(site));
+// Crawls the site in `site_dir` and checks it against ita-2566 for fiscal year 2566.
+std::map<std::string, json> verdicts_at(const std::string& site_dir, const TempDir& out,
+                                        std::function<void(CrawlOptions&)> adjust = {}) {
+  FixtureServer server(site_dir);
   server.start();
   CrawlOptions o = test_options("http://127.0.0.1:" + std::to_string(server.port()) + "/", out.path());
   if (adjust) adjust(o);
@@ -34,6 +34,20 @@ std::map<std::string, json> verdicts_for(const std::string& site, const TempDir&
   std::map<std::string, json> by_id;
   for (const auto& item : result->report["items"]) by_id[item["id"].get<std::string>()] = item;
   return by_id;
+}
+
+std::map<std::string, json> verdicts_for(const std::string& fixture_site, const TempDir& out,
+                                         std::function<void(CrawlOptions&)> adjust = {}) {
+  return verdicts_at(fixture(fixture_site), out, std::move(adjust));
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  std::ofstream(path) << text;
+}
+
+std::string page(const std::string& title, const std::string& body) {
+  return "<html><head><meta charset=\"utf-8\"><title>" + title + "</title></head><body>" + body + "</body></html>";
 }
 
 std::string path_of(const std::string& url) { return url.substr(url.find('/', 8)); }
@@ -266,4 +280,55 @@ TEST_CASE("a site that refuses much of itself is not judged: missing becomes unk
   CHECK(v.at("1")["status"] == "unknown");
   CHECK(v.at("1")["reason_en"].get<std::string>().find("the site refused 2 of 4 pages (robots.txt or HTTP 403/429/503)") !=
         std::string::npos);
+}
+
+TEST_CASE("a site bigger than one matching slice: excerpts stay with their pages, the useful candidates are kept") {
+  // The checklist reads excerpts 2,048 URLs at a time and trims each item's candidates after
+  // every slice. 2,200 filler pages about 2565 put the evidence in the second slice; mailto
+  // links (never evidence) leave gaps in the URL ids a slice covers.
+  TempDir site, out;
+  std::string home = "<a href=\"/more/a.html\">เพิ่มเติม</a> <a href=\"/about/chart.html\">แผนผัง</a>";
+  for (int i = 0; i < 2200; ++i) {
+    std::string name = "news/n" + std::to_string(i) + ".html";
+    home += "<a href=\"/" + name + "\">กิจกรรม " + std::to_string(i) + "</a>";
+    if (i % 100 == 0) home += "<a href=\"mailto:desk" + std::to_string(i) + "@example.org\">อีเมล</a>";
+    write_file(site / name, page("กิจกรรมที่ " + std::to_string(i), "<p>กิจกรรมของหน่วยงาน ปีงบประมาณ 2565</p>"));
+  }
+  // Found only through its URL and its body text, which is also the only place naming 2566.
+  home += "<a href=\"/plans/action-plan.html\">เอกสาร</a>";
+  write_file(site / "plans/action-plan.html", page("เอกสารเผยแพร่", "<p>แผนปฏิบัติราชการประจำปี ปีงบประมาณ พ.ศ. 2566</p>"));
+  write_file(site / "index.html", page("หน้าแรก", home));
+  // Item 1: twelve strong candidates four clicks deep rank above the one reachable page, which
+  // matches by its title alone.
+  write_file(site / "about/chart.html", page("แผนภูมิโครงสร้าง", "<p>แผนภูมิ</p>"));
+  write_file(site / "more/a.html", page("ก", "<a href=\"/more/b.html\">ต่อ</a>"));
+  write_file(site / "more/b.html", page("ข", "<a href=\"/more/c.html\">ต่อ</a>"));
+  std::string deep;
+  for (int i = 0; i < 12; ++i) {
+    std::string name = "deep/s" + std::to_string(i) + ".html";
+    deep += "<a href=\"/" + name + "\">โครงสร้างองค์กร " + std::to_string(i) + "</a>";
+    write_file(site / name, page("โครงสร้างองค์กร", "<p>แผนภูมิ</p>"));
+  }
+  write_file(site / "more/c.html", page("ค", deep));
+
+  auto v = verdicts_at(site.path(), out, [](CrawlOptions& o) { o.frontier.max_pages = 5000; });
+  const json& plan = v.at("11");
+  CHECK(plan["status"] == "ok");
+  REQUIRE(!plan["evidence"].empty());
+  CHECK(path_of(plan["evidence"][0]["url"]) == "/plans/action-plan.html");
+  REQUIRE(!plan["candidates"].empty());
+  const json& best = plan["candidates"][0];  // the same URL, with its signals
+  CHECK(best["url"] == plan["evidence"][0]["url"]);
+  CHECK(best["years"] == json::array({2566}));
+  bool body_signal = false;
+  for (const auto& s : best["signals"])
+    body_signal |= s["signal"] == "body" && s["text"].get<std::string>().find("2566") != std::string::npos;
+  CHECK(body_signal);
+
+  const json& structure = v.at("1");
+  CHECK(structure["status"] == "ok");
+  REQUIRE(!structure["evidence"].empty());
+  CHECK(path_of(structure["evidence"][0]["url"]) == "/about/chart.html");
+  REQUIRE(structure["candidates"].size() == 10);
+  CHECK(structure["candidates"][0]["depth"] == 4);  // best first: the deep ones outrank it
 }
