@@ -1,5 +1,6 @@
 // Matching rule-set items to the crawled pages, documents and off-site links, and the verdict
-// rules. Reads an EvidenceGraph (whose excerpts come from the crawl state), returns verdicts. No network, no writes.
+// rules. Reads an EvidenceGraph (whose excerpts come from the crawl state) and returns
+// verdicts. No network, no writes.
 #pragma once
 
 #include <optional>
