@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "crawler/strings.hpp"
+#include "crawler/url_canonical.hpp"
 
 namespace oit::url {
 namespace {
@@ -151,6 +153,8 @@ tl::expected<std::string, std::string> finish(CURLU* h, bool again = true) {
 
 namespace {
 
+constexpr size_t kLongestHref = 8192;
+
 // `base` already parsed (a Resolver's) or null (parse `base_text` now).
 tl::expected<Resolved, std::string> resolve_cleaned(CURLU* base, std::string_view base_text, const std::string& cleaned) {
   std::string scheme = scheme_prefix(cleaned);
@@ -158,13 +162,16 @@ tl::expected<Resolved, std::string> resolve_cleaned(CURLU* base, std::string_vie
     Scheme kind = classify(scheme);
     if (kind != Scheme::http && kind != Scheme::https) return Resolved{cleaned, kind};
   }
-  if (cleaned.size() > 8192) return tl::unexpected(std::string("the link is longer than 8192 bytes"));
+  if (cleaned.size() > kLongestHref) return tl::unexpected(std::string("the link is longer than 8192 bytes"));
   UrlHandle h(base ? curl_url_dup(base) : curl_url());
   if (!h) return tl::unexpected(std::string("out of memory"));
   if (!base && curl_url_set(h.get(), CURLUPART_URL, std::string(base_text).c_str(), 0) != CURLUE_OK)
     return tl::unexpected(std::string("the page's own URL is not absolute"));
   std::string encoded = encode_unsafe(cleaned);
-  if (encoded.empty()) encoded = std::string(base_text);
+  // An empty href or one that is only a fragment ("#top") is the page itself. libcurl 7.88
+  // resolves "#top" like a relative path, to the page's folder: every skip-to-content link
+  // would have become a link to a folder URL.
+  if (encoded.empty() || encoded[0] == '#') encoded = std::string(base_text);
   CURLUcode rc = curl_url_set(h.get(), CURLUPART_URL, encoded.c_str(), 0);
   if (rc != CURLUE_OK) return tl::unexpected(std::string(curl_url_strerror(rc)));
   auto normal = finish(h.get());
@@ -181,6 +188,7 @@ tl::expected<Resolved, std::string> resolve(std::string_view base, std::string_v
 
 struct Resolver::ParsedBase {
   UrlHandle handle;
+  std::optional<canonical::Base> canonical;  // set when the base is in normal form
 };
 
 Resolver::Resolver(std::string_view base) { set_base(base); }
@@ -193,11 +201,17 @@ void Resolver::set_base(std::string_view base) {
   parsed_->handle.reset(curl_url());
   if (parsed_->handle && curl_url_set(parsed_->handle.get(), CURLUPART_URL, base_.c_str(), 0) != CURLUE_OK)
     parsed_->handle.reset();
+  if (parsed_->handle) parsed_->canonical = canonical::parse_base(base_);
 }
 
 tl::expected<Resolved, std::string> Resolver::resolve(std::string_view href) {
   if (!parsed_->handle) return tl::unexpected(std::string("the page's own URL is not absolute"));
   std::string cleaned = clean_href(href);
+  if (parsed_->canonical && cleaned.size() <= kLongestHref)
+    if (auto normal = canonical::resolve(*parsed_->canonical, cleaned)) {
+      Scheme scheme = normal->rfind("https:", 0) == 0 ? Scheme::https : Scheme::http;
+      return Resolved{std::move(*normal), scheme};
+    }
   // Absolute URLs and "/path" or "//host/path" links resolve the same from every page of an
   // origin; menus repeat them on every page, so each thread remembers them.
   bool same_from_every_page = (!cleaned.empty() && cleaned[0] == '/') || !scheme_prefix(cleaned).empty();

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "crawler/url.hpp"
+#include "crawler/url_canonical.hpp"
 
 using namespace oit;
 
@@ -21,6 +22,49 @@ TEST_CASE("relative links resolve against the page URL") {
   CHECK(resolved(page, "?page=2") == "http://www.example.go.th/about/index.html?page=2");
   CHECK(resolved(page, "//cdn.example.go.th/a.js") == "http://cdn.example.go.th/a.js");
   CHECK(resolved(page, "") == "http://www.example.go.th/about/index.html");
+}
+
+TEST_CASE("a link that is only a fragment is the page itself, query included, not its folder") {
+  const char* page = "http://www.example.go.th/about/index.html?x=1";
+  CHECK(resolved(page, "#top") == page);
+  CHECK(resolved(page, "#") == page);
+  url::Resolver resolver(page);
+  CHECK(resolver.resolve("#content")->url == page);
+}
+
+TEST_CASE("the fast path for links in normal form takes the common forms and agrees with libcurl") {
+  const char* bases[] = {"http://www.example.go.th/laws/2563/6359.html", "https://127.0.0.1:8443/a/?p=1",
+                         "http://x.go.th/"};
+  // Taken by the fast path: what menus and body links on agency sites look like.
+  const char* common[] = {"../2564/1693.html", "../../projects/2566/4879.html", "/about/sub-03.html",
+                          "http://127.0.0.1:18080/laws/2566/2778.html", "https://www.example.go.th:8443/x?a=1&b=2#frag",
+                          "x.html#top", "?page=2", "#top", "", "./a/./b/../c.html", "/%E0%B8%81.pdf", "sub/"};
+  // Left to libcurl: anything the normaliser would change, or that names another host.
+  const char* unusual[] = {"HTTP://a.go.th/", "/a/../b", "/%7euser", "/%e0%b8%81", "//cdn.go.th/a.js", "http://127.1/",
+                           "http://a.go.th:80/", "http://u@a.go.th/", "/x/%2E/y", "/ไฟล์.pdf", "/a b", "?", "http://a.go.th", "..", ".", "./", "../?q", "a//b.html"};
+  for (const char* base : bases) {
+    auto parsed = url::canonical::parse_base(base);
+    REQUIRE_MESSAGE(parsed.has_value(), base);
+    url::Resolver resolver(base);
+    for (const char* href : common) {
+      CAPTURE(base);
+      CAPTURE(href);
+      auto fast = url::canonical::resolve(*parsed, href);
+      REQUIRE(fast.has_value());
+      CHECK(*fast == resolved(base, href));
+      CHECK(resolver.resolve(href)->url == *fast);
+    }
+    for (const char* href : unusual) {
+      CAPTURE(href);
+      CHECK_FALSE(url::canonical::resolve(*parsed, href).has_value());
+      auto slow = url::resolve(base, href);
+      auto through_resolver = resolver.resolve(href);
+      REQUIRE(slow.has_value() == through_resolver.has_value());
+      if (slow) CHECK(slow->url == through_resolver->url);
+    }
+  }
+  CHECK_FALSE(url::canonical::parse_base("http://a.go.th/x#frag").has_value());
+  CHECK_FALSE(url::canonical::parse_base("http://A.go.th/").has_value());
 }
 
 TEST_CASE("normalisation: fragment, default port, host case, empty path, escapes") {
