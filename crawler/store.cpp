@@ -127,9 +127,15 @@ tl::expected<void, std::string> Store::migrate_link_rows() {
   return {};
 }
 
-Store::Store(Store&& other) noexcept : db_(other.db_), anchors_(std::move(other.anchors_)) { other.db_ = nullptr; }
+Store::Store(sqlite3* db) : db_(db) {}
+
+Store::Store(Store&& other) noexcept
+    : db_(other.db_), anchors_(std::move(other.anchors_)), prepared_(std::move(other.prepared_)) {
+  other.db_ = nullptr;
+}
 
 Store::~Store() {
+  prepared_.reset();  // statements are finalized before their connection closes
   if (db_) sqlite3_close(db_);
 }
 
@@ -158,19 +164,27 @@ std::vector<std::string> Store::previous_urls() {
   return urls;
 }
 
+// The statements apply() runs, prepared once: a crawl commits thousands of small batches.
+struct Store::Prepared {
+  explicit Prepared(sqlite3* db)
+      : add_url(db, "INSERT OR IGNORE INTO urls(id, url, kind, discovered_depth, via) VALUES(?,?,?,?,?)"),
+        set_outcome(db,
+                    "UPDATE urls SET state=?2, skip_reason=?3, status=?4, error=?5, content_type=?6, "
+                    "content_length=?7, body_bytes=?8, truncated=?9, redirect_to=?10, charset=?11, "
+                    "title=?12, headings=?13, excerpt=?14, seconds=?15 WHERE id=?1"),
+        // A page re-parsed after resume replaces its links.
+        put_links(db, "INSERT OR REPLACE INTO page_links(src, links, count) VALUES(?,?,?)"),
+        put_anchor(db, "INSERT INTO anchors(id, text) VALUES(?,?)"),
+        put_meta(db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)"),
+        skip(db, "UPDATE urls SET state='skipped', skip_reason=?2 WHERE id=?1") {}
+  Statement add_url, set_outcome, put_links, put_anchor, put_meta, skip;
+};
+
 tl::expected<void, std::string> Store::apply(const std::vector<StoreRecord>& batch) {
   if (auto r = exec("BEGIN"); !r) return r;
-  Statement add_url(db_, "INSERT OR IGNORE INTO urls(id, url, kind, discovered_depth, via) VALUES(?,?,?,?,?)");
-  Statement set_outcome(db_,
-                        "UPDATE urls SET state=?2, skip_reason=?3, status=?4, error=?5, content_type=?6, "
-                        "content_length=?7, body_bytes=?8, truncated=?9, redirect_to=?10, charset=?11, "
-                        "title=?12, headings=?13, excerpt=?14, seconds=?15 WHERE id=?1");
-  // A page re-parsed after resume replaces its links.
-  Statement put_links(db_, "INSERT OR REPLACE INTO page_links(src, links, count) VALUES(?,?,?)");
-  Statement put_anchor(db_, "INSERT INTO anchors(id, text) VALUES(?,?)");
+  if (!prepared_) prepared_ = std::make_unique<Prepared>(db_);
+  auto& [add_url, set_outcome, put_links, put_anchor, put_meta, skip] = *prepared_;
   std::vector<std::pair<uint32_t, std::string>> new_anchors;
-  Statement put_meta(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES(?,?)");
-  Statement skip(db_, "UPDATE urls SET state='skipped', skip_reason=?2 WHERE id=?1");
 
   int rc = SQLITE_DONE;
   for (const auto& record : batch) {

@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -102,11 +103,13 @@ class Store {
   sqlite3* handle() { return db_; }
 
  private:
-  explicit Store(sqlite3* db) : db_(db) {}
+  explicit Store(sqlite3* db);
   tl::expected<void, std::string> exec(const char* sql);
   tl::expected<void, std::string> migrate_link_rows();
   sqlite3* db_ = nullptr;
   link_blob::Dictionary anchors_;
+  struct Prepared;
+  std::unique_ptr<Prepared> prepared_;
 };
 
 // Applies records on its own thread in batched transactions. push() never blocks on disk.
