@@ -80,45 +80,46 @@ std::string repair_utf8(std::string_view s, bool& invalid) {
   return out;
 }
 
+// The length of the well-formed UTF-8 sequence that starts with the bytes c b1 b2 b3 (c not
+// ASCII), or 0. The Unicode standard's table 3-7: the second byte's range depends on the first,
+// which rules out overlong forms, surrogates and values past U+10FFFF without decoding.
+size_t sequence_length(unsigned c, unsigned b1, unsigned b2, unsigned b3) {
+  auto continuation = [](unsigned b) { return (b & 0xC0) == 0x80; };
+  if (c >= 0xC2 && c <= 0xDF) return continuation(b1) ? 2 : 0;
+  if (c >= 0xE0 && c <= 0xEF) {
+    unsigned low = c == 0xE0 ? 0xA0 : 0x80, high = c == 0xED ? 0x9F : 0xBF;
+    return b1 >= low && b1 <= high && continuation(b2) ? 3 : 0;
+  }
+  if (c >= 0xF0 && c <= 0xF4) {
+    unsigned low = c == 0xF0 ? 0x90 : 0x80, high = c == 0xF4 ? 0x8F : 0xBF;
+    return b1 >= low && b1 <= high && continuation(b2) && continuation(b3) ? 4 : 0;
+  }
+  return 0;
+}
+
 }  // namespace
 
 bool is_valid_utf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size(), i = 0;
+  while (i < n) {
     // Markup is ASCII: skip it eight bytes at a time (no byte has its high bit set).
-    while (i + 8 <= s.size()) {
+    while (i + 8 <= n) {
       uint64_t word;
-      std::memcpy(&word, s.data() + i, 8);
+      std::memcpy(&word, p + i, 8);
       if (word & 0x8080808080808080ULL) break;
       i += 8;
     }
-    if (i >= s.size()) break;
-    auto c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
+    if (i >= n) break;
+    if (p[i] < 0x80) {
       ++i;
       continue;
     }
-    // The well-formed byte sequences of the Unicode standard (table 3-7): the second byte's
-    // range depends on the first, which rules out overlong forms, surrogates and values past
-    // U+10FFFF without decoding the code point. Thai (U+0E00-U+0E7F) is E0 B8-B9 xx.
-    auto byte = [&](size_t k) -> unsigned { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0; };
-    auto continuation = [](unsigned b) { return (b & 0xC0) == 0x80; };
-    unsigned b1 = byte(1);
-    size_t len;
-    if (c >= 0xC2 && c <= 0xDF) {
-      len = 2;
-      if (!continuation(b1)) return false;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-      len = 3;
-      unsigned low = c == 0xE0 ? 0xA0 : 0x80, high = c == 0xED ? 0x9F : 0xBF;
-      if (b1 < low || b1 > high || !continuation(byte(2))) return false;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-      len = 4;
-      unsigned low = c == 0xF0 ? 0x90 : 0x80, high = c == 0xF4 ? 0x8F : 0xBF;
-      if (b1 < low || b1 > high || !continuation(byte(2)) || !continuation(byte(3))) return false;
-    } else {
-      return false;
-    }
+    // Away from the end the next three bytes are read directly; near it, missing ones are 0
+    // (never a continuation byte, so a cut sequence is ill-formed).
+    size_t len = i + 4 <= n ? sequence_length(p[i], p[i + 1], p[i + 2], p[i + 3])
+                            : sequence_length(p[i], i + 1 < n ? p[i + 1] : 0, i + 2 < n ? p[i + 2] : 0, 0);
+    if (len == 0) return false;
     i += len;
   }
   return true;

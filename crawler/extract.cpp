@@ -93,23 +93,35 @@ bool contains_ci(const char* haystack, const char* needle) {
 }
 
 // Appends text with runs of whitespace (ASCII and no-break space) collapsed to one space.
+// The length of the whitespace at s[i]: 1 for ASCII whitespace, 2 for U+00A0, 0 for none.
+size_t space_at(std::string_view s, size_t i) {
+  auto c = static_cast<unsigned char>(s[i]);
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') return 1;
+  return c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0 ? 2 : 0;
+}
+
 class TextSink {
  public:
   explicit TextSink(size_t limit) : limit_(limit) {}
+  // Runs of visible bytes are appended whole; whitespace (and U+00A0) between them becomes one
+  // space. A run may end one byte past the limit, as take() trims to a character anyway.
   void add(std::string_view s) {
-    for (size_t i = 0; i < s.size() && out_.size() < limit_; ++i) {
-      auto c = static_cast<unsigned char>(s[i]);
-      bool nbsp = c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0;
-      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || nbsp) {
-        if (nbsp) ++i;
+    size_t i = 0;
+    while (i < s.size() && out_.size() < limit_) {
+      if (size_t space = space_at(s, i)) {
+        i += space;
         pending_space_ = !out_.empty();
         continue;
       }
+      size_t end = i + 1;
+      while (end < s.size() && !space_at(s, end)) ++end;
       if (pending_space_) {
         out_.push_back(' ');
         pending_space_ = false;
       }
-      out_.push_back(static_cast<char>(c));
+      size_t take = std::min(end - i, std::max<size_t>(1, limit_ - std::min(limit_, out_.size())));
+      out_.append(s.data() + i, take);
+      i += take;
     }
   }
   // Separate block-level pieces so words of adjacent elements do not run together.
