@@ -57,17 +57,22 @@ CREATE TABLE IF NOT EXISTS urls(
   click_depth INTEGER,
   parent INTEGER
 );
--- A page's links in page order, encoded by crawler/link_blob, and the anchor texts they share.
-CREATE TABLE IF NOT EXISTS page_links(src INTEGER PRIMARY KEY, links BLOB NOT NULL, count INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS anchors(id INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS previous_urls(url TEXT PRIMARY KEY);
 )SQL";
+// A page's links in page order, encoded by crawler/link_blob, and the anchor texts they share.
+// `kind` is "TEMP" for a reader converting an older state, which it may not write to.
+std::string link_tables(const std::string& kind) {
+  return "CREATE " + kind + " TABLE IF NOT EXISTS page_links(src INTEGER PRIMARY KEY, links BLOB NOT NULL, "
+         "count INTEGER NOT NULL);"
+         "CREATE " + kind + " TABLE IF NOT EXISTS anchors(id INTEGER PRIMARY KEY, text TEXT NOT NULL);";
+}
 
 }  // namespace
 
-tl::expected<Store, std::string> Store::open(const std::string& path) {
+tl::expected<Store, std::string> Store::open(const std::string& path, Access access) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  int flags = access == Access::read ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string why = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
@@ -75,26 +80,32 @@ tl::expected<Store, std::string> Store::open(const std::string& path) {
   }
   Store store(db);
   sqlite3_busy_timeout(db, 5000);
-  // WAL keeps readers (a report being written) off the writer's back; NORMAL sync survives
-  // a crash of this process, which is what resume needs.
-  // A 1 MiB page cache: writes are appends, and a fleet holds dozens of these open at once.
-  if (auto r = store.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-1024;"); !r)
-    return tl::unexpected("cannot use the crawl state file " + path + ": " + r.error());
-  if (auto r = store.exec(kSchema); !r)
-    return tl::unexpected("cannot use the crawl state file " + path + ": " + r.error());
-  if (auto r = store.migrate_link_rows(); !r)
+  if (access == Access::write) {
+    // WAL keeps readers (a report being written) off the writer's back; NORMAL sync survives
+    // a crash of this process, which is what resume needs.
+    // A 1 MiB page cache: writes are appends, and a fleet holds dozens of these open at once.
+    if (auto r = store.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-1024;"); !r)
+      return tl::unexpected("cannot use the crawl state file " + path + ": " + r.error());
+    if (auto r = store.exec((kSchema + link_tables("")).c_str()); !r)
+      return tl::unexpected("cannot use the crawl state file " + path + ": " + r.error());
+  }
+  if (auto r = store.migrate_link_rows(access); !r)
     return tl::unexpected("cannot convert the links of the crawl state file " + path + ": " + r.error());
   store.anchors_.load(db);
   return store;
 }
 
 // States written before links became one row a page have a `links` table with a row a link:
-// they are converted once, so --resume and reports keep working on them.
-tl::expected<void, std::string> Store::migrate_link_rows() {
+// they are converted once, so --resume and reports keep working on them. A reader converts
+// into TEMP tables, which shadow the file's for its connection and leave the file as it was
+// (an old crawl folder may be read-only).
+tl::expected<void, std::string> Store::migrate_link_rows(Access access) {
   {
-    Statement q(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'links'");
+    Statement q(db_, "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'links'");
     if (!q.step()) return {};
   }
+  if (access == Access::read)
+    if (auto r = exec(link_tables("TEMP").c_str()); !r) return r;
   if (auto r = exec("BEGIN"); !r) return r;
   Statement rows(db_, "SELECT src, dst, anchor, region, tag FROM links ORDER BY src, ord");
   Statement put(db_, "INSERT OR REPLACE INTO page_links(src, links, count) VALUES(?,?,?)");
@@ -120,7 +131,7 @@ tl::expected<void, std::string> Store::migrate_link_rows() {
     exec("ROLLBACK");
     return tl::unexpected(why);
   }
-  if (auto r = exec("DROP TABLE links; COMMIT"); !r) {
+  if (auto r = exec(access == Access::read ? "COMMIT" : "DROP TABLE links; COMMIT"); !r) {
     exec("ROLLBACK");
     return r;
   }

@@ -78,8 +78,11 @@ using StoreRecord = std::variant<UrlRow, SkipRow, OutcomeRow, LinksOfPage, MetaR
 
 class Store {
  public:
-  // Opens (creating if needed) the state file. The error names the file and the reason.
-  static tl::expected<Store, std::string> open(const std::string& path);
+  // write: a crawl's (created if needed); read: a finished crawl's, for reports, which never
+  // changes the file.
+  enum class Access { write, read };
+  // Opens the state file. The error names the file and the reason.
+  static tl::expected<Store, std::string> open(const std::string& path, Access access = Access::write);
   Store(Store&& other) noexcept;
   Store& operator=(Store&&) = delete;
   ~Store();
@@ -105,7 +108,7 @@ class Store {
  private:
   explicit Store(sqlite3* db);
   tl::expected<void, std::string> exec(const char* sql);
-  tl::expected<void, std::string> migrate_link_rows();
+  tl::expected<void, std::string> migrate_link_rows(Access access);
   sqlite3* db_ = nullptr;
   link_blob::Dictionary anchors_;
   struct Prepared;

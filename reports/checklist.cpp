@@ -61,7 +61,7 @@ tl::expected<ChecklistResult, std::string> build_checklist(const std::string& ou
                                                            const std::vector<Answer>* answers) {
   std::string state = (std::filesystem::path(out_dir) / "crawl.sqlite").string();
   if (!std::filesystem::exists(state)) return tl::unexpected("there is no crawl in " + out_dir + " (no crawl.sqlite)");
-  auto store = Store::open(state);
+  auto store = Store::open(state, Store::Access::read);
   if (!store) return tl::unexpected(store.error());
   auto graph = EvidenceGraph::load(*store);
   if (!graph) return tl::unexpected(graph.error());

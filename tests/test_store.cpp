@@ -8,6 +8,7 @@
 #include "tests/support.hpp"
 
 using namespace oit;
+using oit::testing::slurp;
 using oit::testing::TempDir;
 
 namespace {
@@ -76,12 +77,8 @@ TEST_CASE("a crawl state from before one row a page has its link rows converted 
     REQUIRE(sqlite3_exec(db, old, nullptr, nullptr, nullptr) == SQLITE_OK);
     sqlite3_close(db);
   }
-  for (int open = 0; open < 2; ++open) {  // the second open finds nothing left to convert
-    auto store = Store::open(path);
-    REQUIRE(store);
-    sql::Statement old_table(store->handle(), "SELECT 1 FROM sqlite_master WHERE name = 'links'");
-    CHECK_FALSE(old_table.step());
-    sql::Statement q(store->handle(), "SELECT src, links FROM page_links ORDER BY src");
+  auto converted = [](Store& store) {
+    sql::Statement q(store.handle(), "SELECT src, links FROM page_links ORDER BY src");
     REQUIRE(q.step());
     CHECK(q.integer(0) == 1);
     CHECK(same(decode(q.blob(1)), {{2, "โครงสร้าง", Region::menu, LinkTag::a},
@@ -91,7 +88,24 @@ TEST_CASE("a crawl state from before one row a page has its link rows converted 
     CHECK(q.integer(0) == 2);
     CHECK(same(decode(q.blob(1)), {{5, "", Region::body, LinkTag::redirect}}));
     CHECK_FALSE(q.step());
+  };
+  // A reader (reports on an old crawl folder, which may be read-only) converts for itself and
+  // leaves the file as it was.
+  std::string before = slurp(path);
+  for (int open = 0; open < 2; ++open) {
+    auto store = Store::open(path, Store::Access::read);
+    REQUIRE_MESSAGE(store, (store ? "" : store.error()));
+    converted(*store);
   }
+  CHECK(slurp(path) == before);
+  for (int open = 0; open < 2; ++open) {  // the second open finds nothing left to convert
+    auto store = Store::open(path);
+    REQUIRE(store);
+    sql::Statement old_table(store->handle(), "SELECT 1 FROM sqlite_master WHERE name = 'links'");
+    CHECK_FALSE(old_table.step());
+    converted(*store);
+  }
+  CHECK(slurp(path) != before);
 }
 
 TEST_CASE("a page written again (a resumed crawl re-parses it) replaces its links") {
