@@ -236,6 +236,14 @@ if parse and summary:
                        base_rate >= 0.8 * expected))
     lines.append("")
     lines.append("Targets (issue 6): " + "; ".join(f"{'MET' if ok else 'NOT MET'}: {text}" for text, ok in checks) + ".")
+    # What bounds the pages/s target: at this CPU per HTML page (documents, redirects and broken
+    # links cost CPU but are not HTML pages), two fully used cores give at most this ratio.
+    two_cores = 2 * parse["gumbo_pages_per_s"]
+    cpu_per_html = oit_cpu / html
+    lines.append(f"HTML pages/s is {html / oit_secs / two_cores:.2f}x of 2 cores x gumbo ({two_cores:.0f}); CPU per HTML page "
+                 f"{1000 * cpu_per_html:.2f} ms = {1000 * cpu_per_html / parse['gumbo_ms_per_page']:.2f}x gumbo's, so two fully "
+                 f"used cores give at most {2 / cpu_per_html / two_cores:.2f}x. Counted in URLs: {base_rate:.0f} URLs/s = "
+                 f"{base_rate / two_cores:.2f}x.")
 lines.append("")
 lines.append(f"oitcheck: complete={summary and summary['complete']}, html_pages={summary and summary['html_pages']}, "
              f"documents={summary and summary['documents']}, errors={summary and summary['errors']}, known URLs={summary and summary['urls_known']}")
