@@ -369,7 +369,7 @@ bool better(const Judged& x, const Judged& y) {
 // the best kKeptCandidates overall. A big site has thousands of weak candidates per item.
 void keep_useful(std::vector<Judged>& judged) {
   std::sort(judged.begin(), judged.end(), better);
-  size_t per_standing[6] = {};
+  size_t per_standing[static_cast<size_t>(Standing::too_weak) + 1] = {};
   size_t kept = 0;
   for (size_t i = 0; i < judged.size(); ++i) {
     size_t& shown = per_standing[static_cast<size_t>(judged[i].standing)];

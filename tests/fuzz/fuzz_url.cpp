@@ -38,5 +38,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check_fast_path("http://www.example.go.th/a/b/index.html?x=1", href);
   check_fast_path("https://127.0.0.1:8443/", href);
   check_fast_path("http://x.go.th/a/", href);
+  check_fast_path("http://x.go.th/%E0%B8%81/a.html?q=%E0%B8%81&p=(1)", href);
   return 0;
 }
