@@ -42,16 +42,24 @@ inline std::string_view trim(std::string_view s) {
   return s;
 }
 
+// The value of a hexadecimal digit, or -1.
+inline int hex_value(char c) {
+  return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+// Letters, digits, "-", "_" and "~": what URL normalisation writes raw when it comes escaped
+// (RFC 3986's unreserved bytes less ".", which stays escaped; crawler/url.cpp says why).
+inline bool written_raw_in_urls(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '~';
+}
+
 // "%E0%B8%81" -> the bytes; malformed escapes stay as written. `plus_is_space` for query strings.
 inline std::string percent_decode(std::string_view s, bool plus_is_space = false) {
-  auto hex = [](char c) {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-  };
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && hex(s[i + 1]) >= 0 && hex(s[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex(s[i + 1]) * 16 + hex(s[i + 2])));
+    if (s[i] == '%' && i + 2 < s.size() && hex_value(s[i + 1]) >= 0 && hex_value(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2])));
       i += 2;
     } else {
       out.push_back(plus_is_space && s[i] == '+' ? ' ' : s[i]);

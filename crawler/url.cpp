@@ -57,25 +57,18 @@ std::string encode_unsafe(std::string_view s) {
   return out;
 }
 
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 // One spelling per escape: "%7e" -> "~" (unreserved needs no escape), "%e0" -> "%E0".
 std::string canonical_escapes(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
+      int hi = strings::hex_value(s[i + 1]), lo = strings::hex_value(s[i + 2]);
       if (hi >= 0 && lo >= 0) {
         auto c = static_cast<char>(hi * 16 + lo);
         // '.' stays escaped: decoding it after dot segments were removed would make "/%2e/"
         // a new dot segment (found by fuzz_url).
-        if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '~') {
+        if (strings::written_raw_in_urls(c)) {
           out.push_back(c);
         } else {
           out.push_back('%');

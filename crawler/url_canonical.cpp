@@ -1,18 +1,20 @@
 #include "crawler/url_canonical.hpp"
 
+#include "crawler/strings.hpp"
+
 namespace oit::url::canonical {
 namespace {
 
-bool is_hex_upper(char c) { return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F'); }
-bool is_hex(char c) { return is_hex_upper(c) || (c >= 'a' && c <= 'f'); }
-int hex_value(char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
-bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
+using strings::hex_value;
+
+bool is_hex(char c) { return hex_value(c) >= 0; }
+bool is_hex_upper(char c) { return is_hex(c) && !(c >= 'a' && c <= 'f'); }
 
 // The bytes that stand raw in a normal-form path or query (RFC 3986 pchar, "/" and "?").
 bool is_raw(char c) {
-  if (is_alnum(c)) return true;
+  if (strings::written_raw_in_urls(c)) return true;
   switch (c) {
-    case '-': case '.': case '_': case '~': case '!': case '$': case '&': case '\'': case '(': case ')':
+    case '.': case '!': case '$': case '&': case '\'': case '(': case ')':
     case '*': case '+': case ',': case ';': case '=': case ':': case '@': case '/': case '?':
       return true;
     default:
@@ -28,7 +30,7 @@ bool normal_text(std::string_view s) {
     if (c == '%') {
       if (i + 2 >= s.size() || !is_hex_upper(s[i + 1]) || !is_hex_upper(s[i + 2])) return false;
       auto decoded = static_cast<char>(hex_value(s[i + 1]) * 16 + hex_value(s[i + 2]));
-      if (is_alnum(decoded) || decoded == '-' || decoded == '_' || decoded == '~') return false;
+      if (strings::written_raw_in_urls(decoded)) return false;
       i += 2;
     } else if (!is_raw(c)) {
       return false;
