@@ -43,18 +43,13 @@ tl::expected<EvidenceGraph, std::string> EvidenceGraph::load(Store& store) {
       g.meta_[key] = parsed.is_discarded() ? nlohmann::json(value) : parsed;
     }
   }
-  // URLs never fetched can be evidence only when they are off-site links.
-  const char* evidence_rows = " FROM urls WHERE state = 'done' OR kind = 'external' OR click_depth IS NOT NULL";
-  {
-    // Sized once: growing by doubling would hold up to twice the nodes at the peak.
-    sql::Statement q(db, (std::string("SELECT COUNT(*)") + evidence_rows).c_str());
-    if (q.step()) g.nodes_.reserve(static_cast<size_t>(q.integer(0)));
-  }
   {
     sql::Statement q(db,
-            (std::string("SELECT id, url, kind, state, COALESCE(skip_reason,''), COALESCE(status,0), COALESCE(error,''), "
+            "SELECT id, url, kind, state, COALESCE(skip_reason,''), COALESCE(status,0), COALESCE(error,''), "
             "COALESCE(content_type,''), COALESCE(redirect_to,''), via, COALESCE(title,''), COALESCE(headings,''), "
-            "click_depth, COALESCE(parent,0)") + evidence_rows + " ORDER BY id").c_str());
+            "click_depth, COALESCE(parent,0) FROM urls "
+            // URLs never fetched can be evidence only when they are off-site links.
+            "WHERE state = 'done' OR kind = 'external' OR click_depth IS NOT NULL ORDER BY id");
     if (!q.ok()) return tl::unexpected(std::string("the crawl state has no URL table: ") + sqlite3_errmsg(db));
     while (q.step()) {
       UrlNode n;
