@@ -92,7 +92,6 @@ bool contains_ci(const char* haystack, const char* needle) {
   return haystack && strcasestr(haystack, needle) != nullptr;
 }
 
-// Appends text with runs of whitespace (ASCII and no-break space) collapsed to one space.
 // The length of the whitespace at s[i]: 1 for ASCII whitespace, 2 for U+00A0, 0 for none.
 size_t space_at(std::string_view s, size_t i) {
   auto c = static_cast<unsigned char>(s[i]);
@@ -100,6 +99,7 @@ size_t space_at(std::string_view s, size_t i) {
   return c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0 ? 2 : 0;
 }
 
+// Appends text with runs of whitespace (ASCII and no-break space) collapsed to one space.
 class TextSink {
  public:
   explicit TextSink(size_t limit) : limit_(limit) {}
