@@ -278,16 +278,23 @@ StoreWriter::~StoreWriter() {
 }
 
 void StoreWriter::push(StoreRecord record) {
+  size_t pending;
   {
     std::lock_guard lock(mutex_);
     pending_.push_back(std::move(record));
+    pending = pending_.size();
   }
-  wake_.notify_one();
+  // The writer waits either for a first record or for a full group: waking it for the ones
+  // in between would cost a context switch per record.
+  if (pending == 1 || pending == kGroupRecords) wake_.notify_one();
 }
 
 tl::expected<void, std::string> StoreWriter::flush() {
   std::unique_lock lock(mutex_);
+  ++flush_waiters_;
+  wake_.notify_one();
   drained_.wait(lock, [this] { return (pending_.empty() && !busy_) || error_.has_value(); });
+  --flush_waiters_;
   if (error_) return tl::unexpected(*error_);
   return {};
 }
@@ -310,6 +317,8 @@ void StoreWriter::run() {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
       if (pending_.empty() && stopping_) return;
+      wake_.wait_for(lock, kGroupWait,
+                     [this] { return stopping_ || flush_waiters_ > 0 || pending_.size() >= kGroupRecords; });
       batch.swap(pending_);
       busy_ = true;
       failed = error_.has_value();
