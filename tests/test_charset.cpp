@@ -78,6 +78,7 @@ TEST_CASE("charset parameter and UTF-8 validity helpers") {
     CAPTURE(valid);
     CHECK(charset::is_valid_utf8(valid));
     CHECK(charset::is_valid_utf8("ascii before " + valid + " and after"));
+    CHECK(charset::is_valid_utf8(std::string(kThai) + valid + kThai));  // inside a run of Thai
     CHECK_FALSE(charset::is_valid_utf8(valid.substr(0, valid.size() - 1)));  // cut short
   }
   for (std::string invalid : {"\x80", "\xBF", "\xC1\xBF", "\xC3", "\xC3\x41", "\xE0\x9F\xBF", "\xE0\xB8",
@@ -86,5 +87,6 @@ TEST_CASE("charset parameter and UTF-8 validity helpers") {
     CAPTURE(invalid);
     CHECK_FALSE(charset::is_valid_utf8(invalid));
     CHECK_FALSE(charset::is_valid_utf8("12345678" + invalid + "12345678"));
+    CHECK_FALSE(charset::is_valid_utf8(std::string(kThai) + invalid + kThai));
   }
 }
