@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <deque>
 #include <fstream>
@@ -65,20 +66,22 @@ void write_links(sqlite3* db, std::ostream& out) {
   }
   sql::Statement q(db, "SELECT src, links FROM page_links ORDER BY src");
   out << "\"links\":[\n";
-  std::string line;
+  std::string page;  // one page's links, written to the stream in one call
   bool first = true;
   while (q.step()) {
-    std::string src = std::to_string(q.integer(0));
+    std::string from = ",\"from\":" + std::to_string(q.integer(0)) + ",\"region\":\"";
     link_blob::Reader links(q.blob(1), &anchors);
+    page.clear();
     for (link_blob::LinkView link; links.next(link); first = false) {
-      line.assign(first ? "{\"anchor_text\":" : ",\n{\"anchor_text\":");
-      if (link.anchor_id) line += link.anchor_text;
-      else append_json_string(line, link.anchor_text);
-      line.append(",\"from\":").append(src).append(",\"region\":\"").append(to_string(link.region));
-      line.append("\",\"tag\":\"").append(to_string(link.tag)).append("\",\"to\":").append(std::to_string(link.dst));
-      line += '}';
-      out.write(line.data(), static_cast<std::streamsize>(line.size()));
+      page.append(first ? "{\"anchor_text\":" : ",\n{\"anchor_text\":");
+      if (link.anchor_id) page += link.anchor_text;
+      else append_json_string(page, link.anchor_text);
+      page.append(from).append(to_string(link.region)).append("\",\"tag\":\"").append(to_string(link.tag));
+      char to[16];
+      page.append("\",\"to\":").append(to, std::to_chars(to, to + sizeof to, link.dst).ptr);
+      page += '}';
     }
+    out.write(page.data(), static_cast<std::streamsize>(page.size()));
   }
   out << "\n],\n";
 }
@@ -153,7 +156,9 @@ ClickDepths walk_click_depths(sqlite3* db, UrlId root) {
 
 // Into urls.click_depth and urls.parent; URLs the homepage does not reach get NULL.
 tl::expected<void, std::string> store_click_depths(sqlite3* db, const ClickDepths& d, UrlId root) {
-  if (sqlite3_exec(db, "BEGIN; UPDATE urls SET click_depth=NULL, parent=NULL;", nullptr, nullptr, nullptr) != SQLITE_OK)
+  // Only rows holding an earlier run's depth are rewritten (a row holds kilobytes of excerpt).
+  const char* clear = "BEGIN; UPDATE urls SET click_depth=NULL, parent=NULL WHERE click_depth IS NOT NULL OR parent IS NOT NULL;";
+  if (sqlite3_exec(db, clear, nullptr, nullptr, nullptr) != SQLITE_OK)
     return tl::unexpected(std::string(sqlite3_errmsg(db)));
   sql::Statement up(db, "UPDATE urls SET click_depth=?, parent=? WHERE id=?");
   for (UrlId id = 1; id < d.depth.size(); ++id) {
