@@ -48,7 +48,7 @@ struct FetchResult {
   std::string redirect_url;  // absolute target of a 3xx, as libcurl resolved Location
   std::string location;      // raw Location header (kept when it could not be resolved)
   std::string retry_after;   // raw Retry-After header of a 429/503
-  std::string body;          // up to max_body_bytes, decoded from gzip/br/deflate
+  std::string body;          // up to max_body_bytes, decoded from gzip
   bool truncated = false;    // body cut at max_body_bytes
   bool body_skipped = false; // not HTML: we stopped after the headers
   int64_t content_length = -1;

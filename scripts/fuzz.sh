@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(url extract charset robots sitemap rules link_blob)
+[ ${#targets[@]} -gt 0 ] || targets=(url extract charset robots sitemap rules link_blob gzip)
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DOITCHECK_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
 for t in "${targets[@]}"; do

@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake pkg-config
-  libcurl4-openssl-dev      # HTTP(S) client: multi_socket, HTTP/2, gzip/brotli, URL API
+  libcurl4-openssl-dev      # HTTP(S) client: multi_socket, HTTP/2, URL API
+  libdeflate-dev zlib1g-dev # gzip bodies: whole pages in one call; zlib's stream for cut ones
   libgumbo-dev              # HTML5 parser
   libboost-dev libboost-program-options-dev  # Asio event loop; command-line parsing
   nlohmann-json3-dev        # JSON reading and writing
