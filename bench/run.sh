@@ -109,6 +109,9 @@ measure_median() {  # name, output folder to clear before each run, command...
     rm -rf "$out"
     measure "$name" "$@"
     cp "$work/$name.time" "$work/$name.time.$i"
+    # The machine's speed drifts by several percent within minutes: gumbo's rate is sampled
+    # right after each oitcheck run, so the ratio compares the same minutes.
+    if [ "$name" = oitcheck ]; then build/oitcheck_parse_rate "$site" 3000 >"$work/parse-rate.$i.json"; fi
   done
   local median
   median=$(for i in $(seq "$repeat"); do
@@ -116,6 +119,7 @@ measure_median() {  # name, output folder to clear before each run, command...
   done | sort -n | awk -v n="$repeat" 'NR == int((n + 1) / 2) {print $2}')
   cp "$work/$name.time.$median" "$work/$name.time"
 }
+rm -f "$work"/parse-rate.*.json
 for tool in $tools; do
   case $tool in
     oitcheck)
@@ -135,7 +139,7 @@ for tool in $tools; do
 done
 
 # The limits: gumbo on the same pages (one thread), nginx serving the URLs oitcheck fetched.
-build/oitcheck_parse_rate "$site" 3000 >"$work/parse-rate.json"
+ls "$work"/parse-rate.*.json >/dev/null 2>&1 || build/oitcheck_parse_rate "$site" 3000 >"$work/parse-rate.1.json"
 if [ -f "$work/oitcheck-out/graph.json" ]; then
   python3 - "$work" <<'PY'
 import json, sys
@@ -207,11 +211,14 @@ for tool, n, secs, cpu, rss in rows:
     label = names[tool] + (" (stopped early or count unknown: not quoted)" if stopped and tool != "oitcheck" else "")
     lines.append(f"| {label} | {n if n is not None else '?'} | {secs:.1f} | {cpu:.1f} | {rss:.0f} | {rate:.0f} | "
                  f"{1000 * cpu / max(n or 1, 1):.2f} | {base_rate / rate if rate else 0:.2f}x | {base[4] / rss:.2f} |")
-parse = json.loads(read("parse-rate.json") or "{}")
+samples = sorted((json.loads(read(f)) for f in os.listdir(work) if re.fullmatch(r"parse-rate\.\d+\.json", f)),
+                 key=lambda p: p["gumbo_pages_per_s"])
+parse = samples[(len(samples) - 1) // 2] if samples else {}
 lines.append("")
 if parse:
+    when = f"the median of {len(samples)}, each measured right after an oitcheck run" if len(samples) > 1 else "one run"
     lines.append(f"Limits: gumbo alone parses these pages ({parse['mean_kb']:.0f} KB mean) at {parse['gumbo_pages_per_s']} pages/s "
-                 f"on one core ({parse['gumbo_ms_per_page']:.2f} ms/page); oitcheck's decode + extract at "
+                 f"on one core ({parse['gumbo_ms_per_page']:.2f} ms/page; {when}); oitcheck's decode + extract at "
                  f"{parse['extract_pages_per_s']} pages/s ({parse['extract_ms_per_page']:.2f} ms/page).")
 for label, f in (("plain", "wrk-plain.txt"), ("gzip", "wrk-gzip.txt")):
     m = re.search(r"Requests/sec:\s*([\d.]+)", read(f))
