@@ -57,20 +57,19 @@ Frontier::Origin& Frontier::origin_for(const std::string& key, bool external) {
 }
 
 Admission Frontier::offer(UrlId id, const std::string& u, int depth, bool external) {
-  auto found = seen_.find(id);
-  if (found != seen_.end()) {
+  if (int* seen = seen_depth(id)) {
     // A URL first met too deep may turn up again within reach; only then is it new.
-    bool was_too_deep = found->second > options_.max_depth;
-    if (!was_too_deep || depth >= found->second) return Admission::seen;
-    found->second = depth;
+    bool was_too_deep = *seen > options_.max_depth;
+    if (!was_too_deep || depth >= *seen) return Admission::seen;
+    *seen = depth;
   }
   if (!external && depth > options_.max_depth) {
-    seen_.emplace(id, depth);
+    if (!seen_depth(id)) set_seen_depth(id, depth);
     ++limits_hit_["max-depth"];
     return Admission::too_deep;
   }
   if (trap(u)) {
-    seen_.emplace(id, depth);
+    if (!seen_depth(id)) set_seen_depth(id, depth);
     ++limits_hit_["trap-guard"];
     return Admission::trap;
   }
@@ -78,7 +77,7 @@ Admission Frontier::offer(UrlId id, const std::string& u, int depth, bool extern
     ++limits_hit_["max-pages"];
     return Admission::page_limit;  // not marked seen: a resumed crawl with a higher bound takes it
   }
-  seen_[id] = depth;
+  set_seen_depth(id, depth);
   if (!external) ++pages_admitted_;
   std::string key = url::origin_of(u);
   Origin& o = origin_for(key, external);
@@ -94,9 +93,17 @@ void Frontier::offer_listing(const std::string& u, int listing) {
 }
 
 void Frontier::mark_seen(UrlId id, int depth) {
-  auto [it, inserted] = seen_.try_emplace(id, depth);
-  if (!inserted) it->second = std::min(it->second, depth);
-  if (inserted && depth <= options_.max_depth) ++pages_admitted_;
+  if (int* seen = seen_depth(id)) {
+    *seen = std::min(*seen, depth);
+    return;
+  }
+  set_seen_depth(id, depth);
+  if (depth <= options_.max_depth) ++pages_admitted_;
+}
+
+void Frontier::set_seen_depth(UrlId id, int depth) {
+  if (id >= seen_depth_.size()) seen_depth_.resize(id + 1, kUnseen);  // amortised: vector growth doubles
+  seen_depth_[id] = depth;
 }
 
 std::optional<Job> Frontier::take_from(const std::string& key, Origin& o, Clock::time_point now,
