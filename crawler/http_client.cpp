@@ -1,5 +1,5 @@
 // The contract with libcurl (curl docs/examples/multi-uv.c and ephiperfifo.c):
-//  * the socket and timer callbacks only arm, re-arm or cancel Asio waits;
+//  * the socket and timer callbacks only arm, re-arm or cancel Asio waits (or post one for "now");
 //  * only the event loop calls curl_multi_socket_action;
 //  * on CURL_POLL_REMOVE the descriptor is released from Asio, never closed (curl closes it);
 //  * per-socket state is shared with the pending waits, so it outlives them.
@@ -368,7 +368,7 @@ struct HttpClient::Impl {
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Impl::on_body);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
     curl_easy_setopt(e, CURLOPT_USERAGENT, options.user_agent.c_str());
-    curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);  // content_coding decodes, off this thread's hot path
+    curl_easy_setopt(e, CURLOPT_HTTP_CONTENT_DECODING, 0L);  // content_coding decodes whole bodies, faster
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);    // redirects are edges the crawler records
     curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
