@@ -154,18 +154,21 @@ ClickDepths walk_click_depths(sqlite3* db, UrlId root) {
   return walk;
 }
 
-// Into urls.click_depth and urls.parent; URLs the homepage does not reach get NULL.
+// Into the click_paths table, replacing an earlier run's; URLs the homepage does not reach
+// have no row.
 tl::expected<void, std::string> store_click_depths(sqlite3* db, const ClickDepths& d, UrlId root) {
-  // Only rows holding an earlier run's depth are rewritten (a row holds kilobytes of excerpt).
-  const char* clear = "BEGIN; UPDATE urls SET click_depth=NULL, parent=NULL WHERE click_depth IS NOT NULL OR parent IS NOT NULL;";
-  if (sqlite3_exec(db, clear, nullptr, nullptr, nullptr) != SQLITE_OK)
+  if (sqlite3_exec(db, "BEGIN; DELETE FROM click_paths;", nullptr, nullptr, nullptr) != SQLITE_OK)
     return tl::unexpected(std::string(sqlite3_errmsg(db)));
-  sql::Statement up(db, "UPDATE urls SET click_depth=?, parent=? WHERE id=?");
+  sql::Statement put(db, "INSERT INTO click_paths(id, click_depth, parent) VALUES(?,?,?)");
   for (UrlId id = 1; id < d.depth.size(); ++id) {
     if (!d.reached(id)) continue;
-    up.bind(1, int64_t{d.depth[id]});
-    if (id == root) up.bind_null(2); else up.bind(2, int64_t{d.parent[id]});
-    up.bind(3, int64_t{id}).run();
+    put.bind(1, int64_t{id}).bind(2, int64_t{d.depth[id]});
+    if (id == root) put.bind_null(3); else put.bind(3, int64_t{d.parent[id]});
+    if (put.run() != SQLITE_DONE) {
+      std::string why = sqlite3_errmsg(db);
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      return tl::unexpected(why);
+    }
   }
   if (sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK)
     return tl::unexpected(std::string(sqlite3_errmsg(db)));

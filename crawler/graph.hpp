@@ -11,7 +11,7 @@
 namespace oit {
 
 // The end of a crawl: click depths (a 0-1 breadth-first walk from `root`: a click costs 1, an
-// HTTP redirect or meta refresh costs 0) into urls.click_depth and urls.parent, and graph.json
+// HTTP redirect or meta refresh costs 0) into the click_paths table, and graph.json
 // with every URL (outcome, final URL after redirects, click depth and path, title, headings,
 // excerpt) and every link, written atomically (temporary file, then rename).
 tl::expected<void, std::string> finish_graph(Store& store, UrlId root, const std::string& path);

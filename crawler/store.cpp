@@ -53,12 +53,18 @@ CREATE TABLE IF NOT EXISTS urls(
   title TEXT,
   headings TEXT,
   excerpt TEXT,
-  seconds REAL,
-  click_depth INTEGER,
-  parent INTEGER
+  seconds REAL
 );
 CREATE TABLE IF NOT EXISTS previous_urls(url TEXT PRIMARY KEY);
 )SQL";
+// Click depth and the URL one click (or redirect) before on a shortest path, for every URL the
+// homepage reaches. A table of its own: a urls row holds kilobytes of excerpt, and SQLite
+// rewrites a whole row to change one column (writing 13,000 depths into urls took 160 ms).
+// `kind` is "TEMP" for a reader of an older state, which kept them in urls.
+std::string click_paths_table(const std::string& kind) {
+  return "CREATE " + kind + " TABLE IF NOT EXISTS click_paths(id INTEGER PRIMARY KEY, click_depth INTEGER NOT NULL, "
+         "parent INTEGER);";
+}
 // A page's links in page order, encoded by crawler/link_blob, and the anchor texts they share.
 // `kind` is "TEMP" for a reader converting an older state, which it may not write to.
 std::string link_tables(const std::string& kind) {
@@ -86,11 +92,13 @@ tl::expected<Store, std::string> Store::open(const std::string& path, Access acc
     // A 1 MiB page cache: writes are appends, and a fleet holds dozens of these open at once.
     if (auto r = store.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-1024;"); !r)
       return tl::unexpected("cannot use the crawl state file " + path + ": " + r.error());
-    if (auto r = store.exec((kSchema + link_tables("")).c_str()); !r)
+    if (auto r = store.exec((kSchema + link_tables("") + click_paths_table("")).c_str()); !r)
       return tl::unexpected("cannot use the crawl state file " + path + ": " + r.error());
   }
   if (auto r = store.migrate_link_rows(access); !r)
     return tl::unexpected("cannot convert the links of the crawl state file " + path + ": " + r.error());
+  if (auto r = store.migrate_click_paths(access); !r)
+    return tl::unexpected("cannot convert the click depths of the crawl state file " + path + ": " + r.error());
   store.anchors_.load(db);
   return store;
 }
@@ -138,6 +146,23 @@ tl::expected<void, std::string> Store::migrate_link_rows(Access access) {
   return {};
 }
 
+// States written before click_paths had the depths in urls.click_depth and urls.parent: they are
+// copied over once (into TEMP for a reader), and those columns are not read again.
+tl::expected<void, std::string> Store::migrate_click_paths(Access access) {
+  {
+    Statement legacy(db_, "SELECT 1 FROM pragma_table_info('urls') WHERE name = 'click_depth'");
+    if (!legacy.step()) return {};
+    Statement present(db_,
+                      access == Access::read ? "SELECT 1 FROM main.sqlite_master WHERE type = 'table' AND name = 'click_paths'"
+                                             : "SELECT 1 FROM click_paths LIMIT 1");
+    if (present.step()) return {};
+  }
+  if (access == Access::read)
+    if (auto r = exec(click_paths_table("TEMP").c_str()); !r) return r;
+  return exec("INSERT INTO click_paths(id, click_depth, parent) SELECT id, click_depth, parent FROM urls "
+              "WHERE click_depth IS NOT NULL");
+}
+
 Store::Store(sqlite3* db) : db_(db) {}
 
 Store::Store(Store&& other) noexcept
@@ -163,7 +188,7 @@ tl::expected<void, std::string> Store::exec(const char* sql) {
 tl::expected<void, std::string> Store::reset() {
   auto done = exec(
       "INSERT OR IGNORE INTO previous_urls(url) SELECT url FROM urls WHERE kind = 'page' AND status BETWEEN 200 AND 299;"
-      "DELETE FROM page_links; DELETE FROM anchors; DELETE FROM urls; DELETE FROM meta;");
+      "DELETE FROM page_links; DELETE FROM anchors; DELETE FROM click_paths; DELETE FROM urls; DELETE FROM meta;");
   anchors_.load(db_);
   return done;
 }

@@ -110,6 +110,7 @@ class Store {
   explicit Store(sqlite3* db);
   tl::expected<void, std::string> exec(const char* sql);
   tl::expected<void, std::string> migrate_link_rows(Access access);
+  tl::expected<void, std::string> migrate_click_paths(Access access);
   sqlite3* db_ = nullptr;
   link_blob::Dictionary anchors_;
   struct Prepared;

@@ -47,9 +47,9 @@ tl::expected<EvidenceGraph, std::string> EvidenceGraph::load(Store& store) {
     sql::Statement q(db,
             "SELECT id, url, kind, state, COALESCE(skip_reason,''), COALESCE(status,0), COALESCE(error,''), "
             "COALESCE(content_type,''), COALESCE(redirect_to,''), via, COALESCE(title,''), COALESCE(headings,''), "
-            "click_depth, COALESCE(parent,0) FROM urls "
+            "c.click_depth, COALESCE(c.parent,0) FROM urls LEFT JOIN click_paths c USING(id) "
             // URLs never fetched can be evidence only when they are off-site links.
-            "WHERE state = 'done' OR kind = 'external' OR click_depth IS NOT NULL ORDER BY id");
+            "WHERE state = 'done' OR kind = 'external' OR c.click_depth IS NOT NULL ORDER BY id");
     if (!q.ok()) return tl::unexpected(std::string("the crawl state has no URL table: ") + sqlite3_errmsg(db));
     while (q.step()) {
       UrlNode n;

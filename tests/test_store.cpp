@@ -108,6 +108,46 @@ TEST_CASE("a crawl state from before one row a page has its link rows converted 
   CHECK(slurp(path) != before);
 }
 
+TEST_CASE("a crawl state from before click_paths has its depths copied on open, and a reader leaves the file as it was") {
+  TempDir dir;
+  std::string path = dir.path() + "/crawl.sqlite";
+  {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+    const char* old = R"SQL(
+      CREATE TABLE urls(id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+                        discovered_depth INTEGER NOT NULL, via TEXT NOT NULL DEFAULT 'link',
+                        state TEXT NOT NULL DEFAULT 'queued', excerpt TEXT, click_depth INTEGER, parent INTEGER);
+      INSERT INTO urls(id, url, kind, discovered_depth, state, click_depth, parent) VALUES
+        (1, 'http://x/', 'page', 0, 'done', 0, NULL),
+        (2, 'http://x/about/', 'page', 1, 'done', 1, 1),
+        (3, 'http://x/orphan.html', 'page', 1, 'done', NULL, NULL);
+    )SQL";
+    REQUIRE(sqlite3_exec(db, old, nullptr, nullptr, nullptr) == SQLITE_OK);
+    sqlite3_close(db);
+  }
+  auto depths = [](Store& store) {
+    std::vector<std::string> rows;
+    sql::Statement q(store.handle(), "SELECT id, click_depth, COALESCE(parent, 0) FROM click_paths ORDER BY id");
+    while (q.step()) rows.push_back(std::to_string(q.integer(0)) + ":" + std::to_string(q.integer(1)) + "<" +
+                                    std::to_string(q.integer(2)));
+    return rows;
+  };
+  const std::vector<std::string> expected{"1:0<0", "2:1<1"};  // the orphan has no click path
+  std::string before = slurp(path);
+  for (int open = 0; open < 2; ++open) {
+    auto store = Store::open(path, Store::Access::read);
+    REQUIRE_MESSAGE(store, (store ? "" : store.error()));
+    CHECK(depths(*store) == expected);
+  }
+  CHECK(slurp(path) == before);
+  for (int open = 0; open < 2; ++open) {  // copied once; the second open finds the table filled
+    auto store = Store::open(path);
+    REQUIRE(store);
+    CHECK(depths(*store) == expected);
+  }
+}
+
 TEST_CASE("a page written again (a resumed crawl re-parses it) replaces its links") {
   TempDir dir;
   auto store = Store::open(dir.path() + "/crawl.sqlite");
