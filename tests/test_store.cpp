@@ -28,6 +28,15 @@ bool same(const std::vector<LinkRow>& a, const std::vector<LinkRow>& b) {
       return false;
   return true;
 }
+
+// A state file as an older oitcheck left it: `sql` run on a new file.
+void write_old_state(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  CHECK(sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+}
+
 }  // namespace
 
 TEST_CASE("a page's links survive the one-row encoding: ids, anchors, regions and tags, in page order") {
@@ -63,20 +72,14 @@ TEST_CASE("a damaged link row ends that page's links instead of yielding garbage
 TEST_CASE("a crawl state from before one row a page has its link rows converted on open") {
   TempDir dir;
   std::string path = dir.path() + "/crawl.sqlite";
-  {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    const char* old = R"SQL(
+  write_old_state(path, R"SQL(
       CREATE TABLE links(src INTEGER NOT NULL, dst INTEGER NOT NULL, ord INTEGER NOT NULL,
                          anchor TEXT NOT NULL, region TEXT NOT NULL, tag TEXT NOT NULL);
       INSERT INTO links VALUES (1, 3, 1, 'ข่าว', 'body', 'a');
       INSERT INTO links VALUES (1, 2, 0, 'โครงสร้าง', 'menu', 'a');
       INSERT INTO links VALUES (1, 4, 2, '', 'footer', 'meta-refresh');
       INSERT INTO links VALUES (2, 5, 0, '', 'body', 'redirect');
-    )SQL";
-    REQUIRE(sqlite3_exec(db, old, nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
-  }
+    )SQL");
   auto converted = [](Store& store) {
     sql::Statement q(store.handle(), "SELECT src, links FROM page_links ORDER BY src");
     REQUIRE(q.step());
@@ -111,10 +114,7 @@ TEST_CASE("a crawl state from before one row a page has its link rows converted 
 TEST_CASE("a crawl state from before click_paths has its depths copied on open, and a reader leaves the file as it was") {
   TempDir dir;
   std::string path = dir.path() + "/crawl.sqlite";
-  {
-    sqlite3* db = nullptr;
-    REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-    const char* old = R"SQL(
+  write_old_state(path, R"SQL(
       CREATE TABLE urls(id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
                         discovered_depth INTEGER NOT NULL, via TEXT NOT NULL DEFAULT 'link',
                         state TEXT NOT NULL DEFAULT 'queued', excerpt TEXT, click_depth INTEGER, parent INTEGER);
@@ -122,10 +122,7 @@ TEST_CASE("a crawl state from before click_paths has its depths copied on open, 
         (1, 'http://x/', 'page', 0, 'done', 0, NULL),
         (2, 'http://x/about/', 'page', 1, 'done', 1, 1),
         (3, 'http://x/orphan.html', 'page', 1, 'done', NULL, NULL);
-    )SQL";
-    REQUIRE(sqlite3_exec(db, old, nullptr, nullptr, nullptr) == SQLITE_OK);
-    sqlite3_close(db);
-  }
+    )SQL");
   auto depths = [](Store& store) {
     std::vector<std::string> rows;
     sql::Statement q(store.handle(), "SELECT id, click_depth, COALESCE(parent, 0) FROM click_paths ORDER BY id");
