@@ -63,13 +63,14 @@ Admission Frontier::offer(UrlId id, const std::string& u, int depth, bool extern
     if (!was_too_deep || depth >= *seen) return Admission::seen;
     *seen = depth;
   }
+  // From here on the URL is new, or was seen deeper and now has `depth`.
   if (!external && depth > options_.max_depth) {
-    if (!seen_depth(id)) set_seen_depth(id, depth);
+    set_seen_depth(id, depth);
     ++limits_hit_["max-depth"];
     return Admission::too_deep;
   }
   if (trap(u)) {
-    if (!seen_depth(id)) set_seen_depth(id, depth);
+    set_seen_depth(id, depth);
     ++limits_hit_["trap-guard"];
     return Admission::trap;
   }

@@ -338,17 +338,22 @@ struct HttpClient::Impl {
     r.seconds = static_cast<double>(micros) / 1e6;
     if (r.status >= 300 && r.status < 400) r.location = header_value(t.easy, "Location");
     if (r.status == 429 || r.status == 503) r.retry_after = header_value(t.easy, "Retry-After");
+    // Only a 2xx body is content: a redirect or an error page with an unreadable body keeps
+    // its status (and a redirect its target), without the body.
+    bool body_is_content = r.status >= 200 && r.status < 300;
     if (!t.unasked_coding.empty()) {
-      r.curl_code = CURLE_BAD_CONTENT_ENCODING;
-      r.error = "the server sent the body with Content-Encoding: " + t.unasked_coding +
-                ", which was not asked for (only gzip is accepted)";
+      if (body_is_content) {
+        r.curl_code = CURLE_BAD_CONTENT_ENCODING;
+        r.error = "the server sent the body with Content-Encoding: " + t.unasked_coding +
+                  ", which was not asked for (only gzip is accepted)";
+      }
     } else if (t.coding == content_coding::Coding::gzip && !r.body.empty()) {
       // A body cut at --max-bytes or by a dropped connection ends mid-stream: not damaged.
       bool complete = r.curl_code == 0 && !r.truncated;
       auto inflated = content_coding::gunzip(r.body, t.request.max_body_bytes, complete);
       r.body = std::move(inflated.body);
       r.truncated = r.truncated || inflated.truncated;
-      if (inflated.damaged && r.curl_code == 0) {
+      if (inflated.damaged && r.curl_code == 0 && body_is_content) {
         r.curl_code = CURLE_BAD_CONTENT_ENCODING;
         r.error = "the body is not the gzip data its Content-Encoding header says (damaged or cut short)";
       }

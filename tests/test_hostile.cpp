@@ -70,6 +70,9 @@ TEST_CASE("hostile site: every misbehaviour ends in its own outcome, within the 
     const auto& brotli = h.at("/brotli-bomb");  // a gigabyte of brotli, sent although only gzip was asked for
     CHECK(brotli["error"].get<std::string>().find("Content-Encoding: br") != std::string::npos);
     CHECK(brotli["body_bytes"] == 0);
+    // A redirect's body is never read: an odd coding on it does not hide where it leads.
+    CHECK(h.at("/moved-br")["status"] == 301);
+    CHECK(h.at("/moved-here.html")["title"] == "Moved here");
   }
 
   SUBCASE("a reset mid-body is an error; HTTP/1.0 without a length is read to the end") {
