@@ -168,7 +168,11 @@ std::string meta_charset(std::string_view body) {
   return "";
 }
 
-Decoded to_utf8(std::string_view body, std::string_view content_type_header) {
+namespace {
+
+// `owned` (when given) holds the bytes `body` views: a body that is already UTF-8 is then
+// moved out instead of copied (a page is tens of KB, and this runs for every page).
+Decoded decode(std::string_view body, std::string_view content_type_header, std::string* owned) {
   Decoded d;
   std::string label;
   // Validating is a pass over the whole page: done at most once.
@@ -205,7 +209,14 @@ Decoded to_utf8(std::string_view body, std::string_view content_type_header) {
       }
     }
     d.charset = "utf-8";
-    d.utf8 = body_is_utf8() ? std::string(body) : repair_utf8(body, d.had_invalid_bytes);
+    if (!body_is_utf8()) {
+      d.utf8 = repair_utf8(body, d.had_invalid_bytes);
+    } else if (owned) {
+      owned->erase(0, static_cast<size_t>(body.data() - owned->data()));  // the BOM, if any
+      d.utf8 = std::move(*owned);
+    } else {
+      d.utf8 = std::string(body);
+    }
     return d;
   }
   if (convert(body, name, d.utf8, d.had_invalid_bytes)) {
@@ -217,6 +228,16 @@ Decoded to_utf8(std::string_view body, std::string_view content_type_header) {
   d.source = "unknown-label:" + label;
   d.utf8 = repair_utf8(body, d.had_invalid_bytes);
   return d;
+}
+
+}  // namespace
+
+Decoded to_utf8(std::string_view body, std::string_view content_type_header) {
+  return decode(body, content_type_header, nullptr);
+}
+
+Decoded to_utf8_moving(std::string&& body, std::string_view content_type_header) {
+  return decode(body, content_type_header, &body);
 }
 
 }  // namespace oit::charset

@@ -18,6 +18,8 @@ struct Decoded {
 // the first 4 KiB, then a UTF-8 validity check with windows-874 as the Thai fallback) and
 // convert. Never fails: undecodable bytes become U+FFFD.
 Decoded to_utf8(std::string_view body, std::string_view content_type_header);
+// The same, taking the body: one that is already UTF-8 is moved, not copied.
+Decoded to_utf8_moving(std::string&& body, std::string_view content_type_header);
 
 // The charset parameter of a Content-Type header value, lower-cased ("" when absent).
 std::string charset_param(std::string_view content_type);

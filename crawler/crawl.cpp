@@ -383,7 +383,7 @@ struct SiteCrawl::Impl {
     bool render = wants_render(job);
     engine_.parse([this, job = std::move(job), o = std::move(o), body = std::move(r.body),
                    ct = std::move(r.content_type), render]() mutable {
-      ParsedPage page = read_page(body, ct, job.url, render ? &options_.render_options : nullptr);
+      ParsedPage page = read_page(std::move(body), ct, job.url, render ? &options_.render_options : nullptr);
       asio::post(engine_.io(), [this, job = std::move(job), o = std::move(o), page = std::move(page)]() mutable {
         --parsing_;
         engine_.parse_finished();

@@ -9,9 +9,9 @@ namespace oit {
 // Fewer links than this in a main page's HTML, with scripts, means a menu built in the browser.
 constexpr size_t kFewLinksForScriptMenu = 5;
 
-ParsedPage read_page(const std::string& body, const std::string& content_type, const std::string& url,
+ParsedPage read_page(std::string body, const std::string& content_type, const std::string& url,
                      const RenderOptions* render) {
-  auto decoded = charset::to_utf8(body, content_type);
+  auto decoded = charset::to_utf8_moving(std::move(body), content_type);
   ParsedPage page;
   page.facts = extract_page(decoded.utf8, url);
   page.charset = decoded.charset;

@@ -19,7 +19,7 @@ struct ParsedPage {
 };
 
 // `render` null: the HTML as served. Runs on a parse thread, never on the loop.
-ParsedPage read_page(const std::string& body, const std::string& content_type, const std::string& url,
+ParsedPage read_page(std::string body, const std::string& content_type, const std::string& url,
                      const RenderOptions* render);
 
 // The HTML as served has scripts but almost no links: its menu is built in the browser.

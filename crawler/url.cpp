@@ -234,7 +234,7 @@ tl::expected<std::string, std::string> normalise_absolute(std::string_view absol
   return finish(h.get());
 }
 
-std::string host_of(std::string_view absolute) {
+std::string_view host_as_written(std::string_view absolute) {
   // A plain slice: URLs reaching here were normalised by resolve(), so the authority is
   // well-formed and this needs no second parse.
   auto scheme_end = absolute.find("://");
@@ -242,15 +242,18 @@ std::string host_of(std::string_view absolute) {
   std::string_view authority = absolute.substr(scheme_end + 3);
   authority = authority.substr(0, authority.find_first_of("/?#"));
   if (auto at = authority.rfind('@'); at != std::string_view::npos) authority.remove_prefix(at + 1);
-  if (!authority.empty() && authority.front() == '[') return lower(authority.substr(0, authority.find(']') + 1));
-  return lower(authority.substr(0, authority.find(':')));
+  if (!authority.empty() && authority.front() == '[') return authority.substr(0, authority.find(']') + 1);
+  return authority.substr(0, authority.find(':'));
 }
 
-std::string site_of_host(std::string_view host) {
-  std::string h = lower(host);
-  if (h.rfind("www.", 0) == 0 && h.size() > 4) h.erase(0, 4);
-  return h;
+std::string host_of(std::string_view absolute) { return lower(host_as_written(absolute)); }
+
+std::string_view site_of_lower_host(std::string_view host) {
+  if (host.size() > 4 && host.substr(0, 4) == "www.") host.remove_prefix(4);
+  return host;
 }
+
+std::string site_of_host(std::string_view host) { return std::string(site_of_lower_host(lower(host))); }
 
 std::string origin_of(std::string_view absolute) {
   auto scheme_end = absolute.find("://");

@@ -49,10 +49,14 @@ tl::expected<std::string, std::string> normalise_absolute(std::string_view absol
 
 // The host of an absolute URL, lower-cased ("" when it has none).
 std::string host_of(std::string_view absolute);
+// The same, as written (a normalised URL's host is lower-case already): a slice, no copy.
+std::string_view host_as_written(std::string_view absolute);
 
 // The site a host belongs to: the host without a leading "www." (so www.x.go.th and x.go.th,
 // over http or https, are one site).
 std::string site_of_host(std::string_view host);
+// The same for a host that is lower-case already: a slice, no copy.
+std::string_view site_of_lower_host(std::string_view host);
 
 // "scheme://host[:port]" of an absolute URL: the origin whose robots.txt governs it.
 std::string origin_of(std::string_view absolute);

@@ -45,6 +45,17 @@ TEST_CASE("a UTF-8 BOM wins over a contradicting header") {
   CHECK(d.source == "bom");
 }
 
+TEST_CASE("a body handed over (moved) decodes as one that is only viewed") {
+  for (const std::string& body : {"\xEF\xBB\xBF" + kThai, kThai, to_cp874(kThai), std::string("ok \xC3\x28")}) {
+    auto viewed = charset::to_utf8(std::string_view(body), "text/html");
+    auto moved = charset::to_utf8_moving(std::string(body), "text/html");
+    CHECK(moved.utf8 == viewed.utf8);
+    CHECK(moved.charset == viewed.charset);
+    CHECK(moved.source == viewed.source);
+  }
+  CHECK(charset::to_utf8_moving("\xEF\xBB\xBF" + kThai, "").utf8 == kThai);  // the BOM goes, the rest stays
+}
+
 TEST_CASE("a server-wide utf-8 header in front of a TIS-620 page is read as Thai") {
   auto d = charset::to_utf8("<meta http-equiv=\"content-type\" content=\"text/html; charset=tis-620\">" + to_cp874(kThai),
                             "text/html; charset=UTF-8");
