@@ -16,6 +16,9 @@
 #   TOOLS="oitcheck wget linkchecker linkinator" selects the crawlers (default: all four).
 #   REPEAT=N runs oitcheck and wget N times each (default 3) and reports the run of median wall
 #   time: this shared machine has slow spells of several seconds that a single run can catch.
+#   PROFILE=1 adds one oitcheck run under perf (Debian's linux-perf) and splits its CPU by thread
+#   (the loop, oit-parse, oit-state, oit-graph) and by library: where the time goes, before
+#   anyone optimises.
 #
 # Needs nginx-light, wget, linkchecker, wrk, time, python3 and node/npm (linkinator is installed
 # with npm into the work folder, not into the repo). The site comes from
@@ -138,6 +141,17 @@ for tool in $tools; do
   esac
 done
 
+rm -f "$work"/profile-*.txt
+if [ "${PROFILE:-0}" = 1 ]; then
+  command -v perf >/dev/null || { echo "bench: PROFILE=1 needs perf (apt-get install linux-perf)"; exit 1; }
+  rm -rf "$work/profile-out"
+  perf record -q -F 1999 -o "$work/perf.data" -- build/oitcheck crawl "$url" --out "$work/profile-out" \
+    --max-pages 1000000 --concurrency "$concurrency" --time-budget 0 >/dev/null 2>&1
+  for key in comm dso; do
+    perf report -i "$work/perf.data" --no-children --sort "$key" --stdio 2>/dev/null | grep -v '^#' | grep '%' >"$work/profile-$key.txt"
+  done
+fi
+
 # The limits: gumbo on the same pages (one thread), nginx serving the URLs oitcheck fetched.
 ls "$work"/parse-rate.*.json >/dev/null 2>&1 || build/oitcheck_parse_rate "$site" 3000 >"$work/parse-rate.1.json"
 if [ -f "$work/oitcheck-out/graph.json" ]; then
@@ -251,6 +265,14 @@ if parse and summary:
                  f"{1000 * cpu_per_html:.2f} ms = {1000 * cpu_per_html / parse['gumbo_ms_per_page']:.2f}x gumbo's, so two fully "
                  f"used cores give at most {2 / cpu_per_html / two_cores:.2f}x. Counted in URLs: {base_rate:.0f} URLs/s = "
                  f"{base_rate / two_cores:.2f}x.")
+loop = {"oitcheck": "the loop (oitcheck)"}  # the main thread keeps the program's name
+for key, what in (("comm", "thread"), ("dso", "library")):
+    shares = [line.split(None, 1) for line in read(f"profile-{key}.txt").splitlines() if line.strip()]
+    if shares:
+        lines.append("")
+        lines.append(f"Where oitcheck's CPU went by {what} (one more run, under perf): "
+                     + ", ".join(f"{loop.get(name.strip(), name.strip())} {share}" for share, name in shares[:8]
+                                 if float(share.rstrip('%')) >= 0.5) + ".")
 lines.append("")
 lines.append(f"oitcheck: complete={summary and summary['complete']}, html_pages={summary and summary['html_pages']}, "
              f"documents={summary and summary['documents']}, errors={summary and summary['errors']}, known URLs={summary and summary['urls_known']}")

@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "crawler/http_client.hpp"
+#include "crawler/thread_name.hpp"
 
 namespace oit {
 
@@ -43,7 +44,11 @@ class CrawlEngine {
   template <class Work>
   void parse(Work&& work) {
     ++parsing_;
-    boost::asio::post(parse_pool_, std::forward<Work>(work));
+    boost::asio::post(parse_pool_, [work = std::forward<Work>(work)]() mutable {
+      thread_local bool named = (name_this_thread("oit-parse"), true);
+      (void)named;
+      work();
+    });
   }
   void parse_finished();
   // Ctrl-C / SIGTERM call this once, on the loop.

@@ -19,6 +19,7 @@
 #include "crawler/charset.hpp"
 #include "crawler/link_blob.hpp"
 #include "crawler/sql.hpp"
+#include "crawler/thread_name.hpp"
 
 namespace oit {
 namespace {
@@ -351,12 +352,16 @@ tl::expected<void, std::string> finish_graph(Store& store, UrlId root, const std
     // (which need no depths) from the start, and once the walk is done, the URLs (into a side
     // file, appended after the links) while the depths are stored.
     std::thread links([&] {
+      name_this_thread("oit-graph");
       write_head(links_reader.get(), out);
       write_links(links_reader.get(), out);
     });
     ClickDepths depths = walk_click_depths(main, root);
     std::ofstream urls_out(urls_tmp, std::ios::binary | std::ios::trunc);
-    std::thread urls([&] { UrlWriter(urls_reader.get(), depths).write(urls_out); });
+    std::thread urls([&] {
+      name_this_thread("oit-graph");
+      UrlWriter(urls_reader.get(), depths).write(urls_out);
+    });
     result = store_click_depths(main, depths, root);
     urls.join();
     links.join();

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "crawler/sql.hpp"
+#include "crawler/thread_name.hpp"
 
 namespace oit {
 using sql::Statement;
@@ -335,6 +336,7 @@ std::optional<std::string> StoreWriter::error() {
 }
 
 void StoreWriter::run() {
+  name_this_thread("oit-state");
   std::vector<StoreRecord> batch;
   for (;;) {
     bool failed = false;
