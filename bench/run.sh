@@ -265,13 +265,14 @@ if parse and summary:
                  f"{1000 * cpu_per_html:.2f} ms = {1000 * cpu_per_html / parse['gumbo_ms_per_page']:.2f}x gumbo's, so two fully "
                  f"used cores give at most {2 / cpu_per_html / two_cores:.2f}x. Counted in URLs: {base_rate:.0f} URLs/s = "
                  f"{base_rate / two_cores:.2f}x.")
-loop = {"oitcheck": "the loop (oitcheck)"}  # the main thread keeps the program's name
+# The main thread keeps the program's name; in the library split that name is oitcheck's own code.
+labels = {"comm": {"oitcheck": "the loop (oitcheck)"}, "dso": {"oitcheck": "oitcheck's own code"}}
 for key, what in (("comm", "thread"), ("dso", "library")):
     shares = [line.split(None, 1) for line in read(f"profile-{key}.txt").splitlines() if line.strip()]
     if shares:
         lines.append("")
         lines.append(f"Where oitcheck's CPU went by {what} (one more run, under perf): "
-                     + ", ".join(f"{loop.get(name.strip(), name.strip())} {share}" for share, name in shares[:8]
+                     + ", ".join(f"{labels[key].get(name.strip(), name.strip())} {share}" for share, name in shares[:8]
                                  if float(share.rstrip('%')) >= 0.5) + ".")
 lines.append("")
 lines.append(f"oitcheck: complete={summary and summary['complete']}, html_pages={summary and summary['html_pages']}, "
