@@ -1,7 +1,9 @@
 // The crawl engine against the real fixture server on 127.0.0.1.
 #include <doctest/doctest.h>
 
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -404,4 +406,29 @@ TEST_CASE("bot protection (403) is recorded, gopher redirects are refused") {
   CHECK(v.at(site.base + "/blocked/page.html")["status"] == 403);
   CHECK(v.at(site.base + "/to-gopher")["error"] == "redirect to a non-http(s) address refused");
   CHECK(v.at("gopher://127.0.0.1/1")["kind"] == "unfetchable");
+}
+
+TEST_CASE("test support: a fixture server restarted on its port waits while another socket holds it") {
+  uint16_t port = 0;
+  {
+    FixtureServer first(fixture("seed-office"));
+    first.start();
+    port = first.port();
+  }
+  // Something else holds the port for a moment (another test's client socket, under ctest -j).
+  int holder = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in at{};
+  at.sin_family = AF_INET;
+  at.sin_port = htons(port);
+  at.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(holder, reinterpret_cast<sockaddr*>(&at), sizeof at) == 0);
+  REQUIRE(::listen(holder, 1) == 0);
+  std::thread release([holder] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ::close(holder);
+  });
+  FixtureServer again(fixture("seed-office"));
+  again.start(port);
+  release.join();
+  CHECK(again.port() == port);
 }

@@ -14,6 +14,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <optional>
 #include <type_traits>
@@ -328,7 +329,15 @@ void FixtureServer::start(uint16_t port) {
   tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), port);
   impl_->acceptor.open(endpoint.protocol());
   impl_->acceptor.set_option(tcp::acceptor::reuse_address(true));
-  impl_->acceptor.bind(endpoint);
+  // A test that restarts a site on the port it had: another test's client socket, running in
+  // parallel, may hold that port for a moment. Wait for it (up to 5 s) rather than fail.
+  boost::system::error_code bound;
+  for (int attempt = 0;; ++attempt) {
+    impl_->acceptor.bind(endpoint, bound);
+    if (!bound || port == 0 || attempt == 250) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (bound) throw boost::system::system_error(bound, "fixture server: bind 127.0.0.1:" + std::to_string(port));
   impl_->acceptor.listen();
   port_ = impl_->port = impl_->acceptor.local_endpoint().port();
   asio::co_spawn(impl_->io, impl_->accept_loop(), asio::detached);
