@@ -99,6 +99,16 @@ size_t space_at(std::string_view s, size_t i) {
   return c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0 ? 2 : 0;
 }
 
+// Where the run of visible bytes that goes on at s[i] ends. Most bytes can start no whitespace
+// (Thai is all lead and continuation bytes above 0xC2), so only the rest are looked at closely.
+size_t visible_run_end(std::string_view s, size_t i) {
+  for (; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if ((c <= ' ' || c == 0xC2) && space_at(s, i)) break;
+  }
+  return i;
+}
+
 // Appends text with runs of whitespace (ASCII and no-break space) collapsed to one space.
 class TextSink {
  public:
@@ -113,8 +123,7 @@ class TextSink {
         pending_space_ = !out_.empty();
         continue;
       }
-      size_t end = i + 1;
-      while (end < s.size() && !space_at(s, end)) ++end;
+      size_t end = visible_run_end(s, i + 1);
       if (pending_space_) {
         out_.push_back(' ');
         pending_space_ = false;
