@@ -49,7 +49,7 @@ inline int hex_value(char c) {
 
 // Letters, digits, "-", "_" and "~": what URL normalisation writes raw when it comes escaped
 // (RFC 3986's unreserved bytes less ".", which stays escaped; crawler/url.cpp says why).
-inline bool written_raw_in_urls(char c) {
+constexpr bool written_raw_in_urls(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '~';
 }
 

@@ -1,5 +1,7 @@
 #include "crawler/url_canonical.hpp"
 
+#include <array>
+
 #include "crawler/strings.hpp"
 
 namespace oit::url::canonical {
@@ -10,17 +12,15 @@ using strings::hex_value;
 bool is_hex(char c) { return hex_value(c) >= 0; }
 bool is_hex_upper(char c) { return is_hex(c) && !(c >= 'a' && c <= 'f'); }
 
-// The bytes that stand raw in a normal-form path or query (RFC 3986 pchar, "/" and "?").
-bool is_raw(char c) {
-  if (strings::written_raw_in_urls(c)) return true;
-  switch (c) {
-    case '.': case '!': case '$': case '&': case '\'': case '(': case ')':
-    case '*': case '+': case ',': case ';': case '=': case ':': case '@': case '/': case '?':
-      return true;
-    default:
-      return false;
-  }
-}
+// The bytes that stand raw in a normal-form path or query (RFC 3986 pchar, "/" and "?"), as a
+// table: every byte of every link on a page is looked up here.
+constexpr std::array<bool, 256> kRaw = [] {
+  std::array<bool, 256> raw{};
+  for (int c = 0; c < 256; ++c) raw[c] = strings::written_raw_in_urls(static_cast<char>(c));
+  for (char c : std::string_view(".!$&'()*+,;=:@/?")) raw[static_cast<unsigned char>(c)] = true;
+  return raw;
+}();
+bool is_raw(char c) { return kRaw[static_cast<unsigned char>(c)]; }
 
 // A path or query as the normaliser leaves it: raw bytes from the set above, escapes in upper
 // case that do not stand for a letter, digit, "-", "_" or "~" (those are written raw).
@@ -75,6 +75,13 @@ bool digits(std::string_view s) {
   return true;
 }
 
+// The value of at most five digits (the caller checked they are digits).
+int small_number(std::string_view digits) {
+  int value = 0;
+  for (char c : digits) value = value * 10 + (c - '0');
+  return value;
+}
+
 // A dotted quad as the normaliser writes it: four numbers 0-255 without leading zeros.
 bool normal_ipv4(std::string_view host) {
   int parts = 0;
@@ -82,7 +89,7 @@ bool normal_ipv4(std::string_view host) {
     size_t end = host.find('.', start);
     if (end == std::string_view::npos) end = host.size();
     std::string_view part = host.substr(start, end - start);
-    if (!digits(part) || part.size() > 3 || (part.size() > 1 && part[0] == '0') || std::stoi(std::string(part)) > 255)
+    if (!digits(part) || part.size() > 3 || (part.size() > 1 && part[0] == '0') || small_number(part) > 255)
       return false;
     start = end + 1;
   }
@@ -97,7 +104,7 @@ bool normal_authority(std::string_view authority, bool https) {
   if (host.size() < authority.size()) {
     std::string_view port = authority.substr(host.size() + 1);
     if (!digits(port) || port.size() > 5 || port[0] == '0') return false;
-    int number = std::stoi(std::string(port));
+    int number = small_number(port);
     if (number > 65535 || number == (https ? 443 : 80)) return false;
   }
   if (host.empty() || host.front() == '.' || host.back() == '.' || host.find("..") != std::string_view::npos) return false;
@@ -186,15 +193,17 @@ std::optional<std::string> resolve(const Base& base, std::string_view href) {
                 path.find("/./") != std::string_view::npos || path.find("/../") != std::string_view::npos;
   if (ends_dotted || (dotted && last.empty())) return std::nullopt;
   std::string full;
-  if (path[0] == '/') {
-    full = std::string(path);
-  } else {
+  if (path[0] != '/') {
     std::string_view base_path = std::string_view(base.url).substr(base.path_start, base.query_start - base.path_start);
     full = remove_dot_segments(std::string(base_path.substr(0, base_path.rfind('/') + 1)) + std::string(path));
     if (full.empty()) full = "/";
+    path = full;
   }
-  if (!normal_path(full)) return std::nullopt;
-  return base.url.substr(0, base.path_start) + full + std::string(query_part);
+  if (!normal_path(path)) return std::nullopt;
+  std::string_view origin = std::string_view(base.url).substr(0, base.path_start);
+  std::string url;
+  url.reserve(origin.size() + path.size() + query_part.size());
+  return url.append(origin).append(path).append(query_part);
 }
 
 }  // namespace oit::url::canonical
