@@ -110,11 +110,18 @@ size_t visible_run_end(std::string_view s, size_t i) {
 }
 
 // Appends text with runs of whitespace (ASCII and no-break space) collapsed to one space.
+// A sink is reused from link to link (restart), so its buffer grows once per thread rather
+// than a few times for every anchor text.
 class TextSink {
  public:
   explicit TextSink(size_t limit) : limit_(limit) {}
+  void restart(size_t limit) {
+    out_.clear();
+    limit_ = limit;
+    pending_space_ = false;
+  }
   // Runs of visible bytes are appended whole; whitespace (and U+00A0) between them becomes one
-  // space. A run may end one byte past the limit, as take() trims to a character anyway.
+  // space. A run may end one byte past the limit, as text() trims to a character anyway.
   void add(std::string_view s) {
     size_t i = 0;
     while (i < s.size() && out_.size() < limit_) {
@@ -136,7 +143,8 @@ class TextSink {
   // Separate block-level pieces so words of adjacent elements do not run together.
   void boundary() { pending_space_ = !out_.empty(); }
   bool full() const { return out_.size() >= limit_; }
-  std::string take() {
+  // The text so far, in a string of its own size.
+  std::string text() {
     // The limit may have cut a multi-byte character: drop its incomplete start.
     size_t lead = out_.size();
     while (lead > 0 && (static_cast<unsigned char>(out_[lead - 1]) & 0xC0) == 0x80) --lead;
@@ -145,7 +153,7 @@ class TextSink {
       size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
       if (out_.size() - (lead - 1) < need) out_.resize(lead - 1);
     }
-    return std::move(out_);
+    return out_;
   }
 
  private:
@@ -159,10 +167,13 @@ bool is_hidden_text_container(GumboTag t) {
          t == GUMBO_TAG_TEMPLATE;
 }
 
-// Visible text of a subtree, walked without recursion (pages nest thousands deep).
+// Visible text of a subtree, walked without recursion (pages nest thousands deep). Called for
+// every link: the stack and the sink are the thread's, kept from call to call.
 std::string subtree_text(const GumboNode* root, size_t limit) {
-  TextSink sink(limit);
-  std::vector<const GumboNode*> stack{root};
+  thread_local TextSink sink(0);
+  thread_local std::vector<const GumboNode*> stack;
+  sink.restart(limit);
+  stack.assign(1, root);
   while (!stack.empty() && !sink.full()) {
     const GumboNode* n = stack.back();
     stack.pop_back();
@@ -176,7 +187,7 @@ std::string subtree_text(const GumboNode* root, size_t limit) {
       for (unsigned i = kids.length; i-- > 0;) stack.push_back(static_cast<const GumboNode*>(kids.data[i]));
     }
   }
-  return sink.take();
+  return sink.text();
 }
 
 // When a link has no visible text (an image banner, an icon), people still name it through
@@ -199,9 +210,10 @@ std::string fallback_label(const GumboNode* link) {
 }
 
 std::string collapse(std::string_view s, size_t limit) {
-  TextSink sink(limit);
+  thread_local TextSink sink(0);
+  sink.restart(limit);
   sink.add(s);
-  return sink.take();
+  return sink.text();
 }
 
 // An attribute's value as link text (whitespace collapsed, bounded), "" when absent.
@@ -290,7 +302,7 @@ class Extractor {
       for (unsigned i = kids.length; i-- > 0;)
         stack.push_back({static_cast<const GumboNode*>(kids.data[i]), region});
     }
-    facts_.excerpt = excerpt_.take();
+    facts_.excerpt = excerpt_.text();
     return std::move(facts_);
   }
 
