@@ -11,6 +11,7 @@ packages=(
   libcurl4-openssl-dev      # HTTP(S) client: multi_socket, HTTP/2, URL API
   libdeflate-dev zlib1g-dev # gzip bodies: whole pages in one call; zlib's stream for cut ones
   libgumbo-dev              # HTML5 parser
+  libjemalloc-dev           # malloc for memory handed between the parse, network and state threads
   libsimdjson-dev           # vectorised UTF-8 validation of every page body
   libboost-dev libboost-program-options-dev  # Asio event loop; command-line parsing
   nlohmann-json3-dev        # JSON reading and writing
