@@ -68,6 +68,49 @@ bool normal_path(std::string_view path) {
   return true;
 }
 
+// What resolve() needs to know of a link's path (no query, no fragment), in one pass over it:
+// a link is resolved on every page it appears on.
+struct PathScan {
+  bool normal = true;          // normal_text() holds
+  bool escaped_dot = false;    // a "%2E" (the normaliser keeps it escaped: libcurl's business)
+  bool empty_segment = false;  // a "//"
+  bool scheme = false;         // a ":" before the first "/": an absolute URL
+  bool dot_segment = false;    // a "." or ".." segment
+  bool ends_dotted = false;    // the last segment is "." or ".."
+};
+
+PathScan scan_path(std::string_view path) {
+  PathScan scan;
+  size_t segment_start = 0;
+  for (size_t i = 0; i <= path.size(); ++i) {
+    if (i == path.size() || path[i] == '/') {
+      std::string_view segment = path.substr(segment_start, i - segment_start);
+      if (segment == "." || segment == "..") {
+        scan.dot_segment = true;
+        scan.ends_dotted = i == path.size();
+      }
+      if (i < path.size() && i > 0 && path[i - 1] == '/') scan.empty_segment = true;
+      segment_start = i + 1;
+      continue;
+    }
+    char c = path[i];
+    if (c == ':' && segment_start == 0) scan.scheme = true;
+    if (c == '%') {
+      if (i + 2 >= path.size() || !is_hex_upper(path[i + 1]) || !is_hex_upper(path[i + 2])) {
+        scan.normal = false;
+        continue;
+      }
+      auto decoded = static_cast<char>(hex_value(path[i + 1]) * 16 + hex_value(path[i + 2]));
+      if (strings::written_raw_in_urls(decoded)) scan.normal = false;
+      if (decoded == '.') scan.escaped_dot = true;
+      i += 2;
+    } else if (!is_raw(c)) {
+      scan.normal = false;
+    }
+  }
+  return scan;
+}
+
 bool digits(std::string_view s) {
   if (s.empty()) return false;
   for (char c : s)
@@ -178,28 +221,23 @@ std::optional<std::string> resolve(const Base& base, std::string_view href) {
   std::string_view path = href.substr(0, query);
   if (path.empty()) return base.url.substr(0, base.query_start) + std::string(query_part);
 
-  size_t colon = path.find(':');
-  if (colon != std::string_view::npos && colon < path.find('/')) return absolute(href);
-  if (path.substr(0, 2) == "//") return std::nullopt;  // another host: libcurl's
+  PathScan scan = scan_path(path);
+  if (scan.scheme) return absolute(href);
   // Checked as written: removing dot segments could drop a byte the normaliser would encode.
-  if (!normal_text(path) || path.find("%2E") != std::string_view::npos || path.find("//") != std::string_view::npos)
-    return std::nullopt;
+  // "//host/path" is another host: libcurl's, as are "%2E" segments.
+  if (!scan.normal || scan.escaped_dot || scan.empty_segment) return std::nullopt;
   // libcurl's own dot-segment removal differs from RFC 3986 where the path ends in a dot
   // segment or in "/" after one ("..", "./", "x/.?q"): those stay libcurl's.
-  size_t last_slash = path.rfind('/');
-  std::string_view last = last_slash == std::string_view::npos ? path : path.substr(last_slash + 1);
-  bool ends_dotted = last == "." || last == "..";
-  bool dotted = ends_dotted || path.substr(0, 2) == "./" || path.substr(0, 3) == "../" ||
-                path.find("/./") != std::string_view::npos || path.find("/../") != std::string_view::npos;
-  if (ends_dotted || (dotted && last.empty())) return std::nullopt;
+  if (scan.ends_dotted || (scan.dot_segment && path.back() == '/')) return std::nullopt;
+  if (path[0] == '/' && scan.dot_segment) return std::nullopt;  // not in normal form
   std::string full;
   if (path[0] != '/') {
     std::string_view base_path = std::string_view(base.url).substr(base.path_start, base.query_start - base.path_start);
     full = remove_dot_segments(std::string(base_path.substr(0, base_path.rfind('/') + 1)) + std::string(path));
     if (full.empty()) full = "/";
+    if (!normal_path(full)) return std::nullopt;
     path = full;
   }
-  if (!normal_path(path)) return std::nullopt;
   std::string_view origin = std::string_view(base.url).substr(0, base.path_start);
   std::string url;
   url.reserve(origin.size() + path.size() + query_part.size());
