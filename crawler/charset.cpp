@@ -81,6 +81,17 @@ std::string repair_utf8(std::string_view s, bool& invalid) {
   return out;
 }
 
+// Where the lower-case ASCII `needle` first occurs in `text` from `from` on, ignoring the case
+// of ASCII letters.
+size_t find_ascii_ci(std::string_view text, std::string_view needle, size_t from) {
+  for (size_t i = from; i + needle.size() <= text.size(); ++i) {
+    size_t k = 0;
+    while (k < needle.size() && strings::lower_ascii(text[i + k]) == needle[k]) ++k;
+    if (k == needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
 }  // namespace
 
 // simdjson checks 16-64 bytes a step with vector instructions (chosen for the CPU at run time):
@@ -102,12 +113,13 @@ std::string charset_param(std::string_view content_type) {
 std::string meta_charset(std::string_view body) {
   // A plain scan of <meta ...> tags: the earliest one naming a charset (either
   // <meta charset=x> or http-equiv content="text/html; charset=x") is taken, as in
-  // browsers' prescan.
-  std::string head = lower(body.substr(0, std::min<size_t>(body.size(), 4096)));
-  for (size_t at = head.find("<meta"); at != std::string::npos; at = head.find("<meta", at + 5)) {
+  // browsers' prescan. Case-insensitive in place: most pages name it in their first bytes.
+  std::string_view head = body.substr(0, std::min<size_t>(body.size(), 4096));
+  for (size_t at = find_ascii_ci(head, "<meta", 0); at != std::string_view::npos;
+       at = find_ascii_ci(head, "<meta", at + 5)) {
     size_t end = head.find('>', at);
-    std::string_view tag = std::string_view(head).substr(at, end == std::string::npos ? head.size() - at : end - at);
-    size_t pos = tag.find("charset");
+    std::string_view tag = head.substr(at, end == std::string_view::npos ? head.size() - at : end - at);
+    size_t pos = find_ascii_ci(tag, "charset", 0);
     if (pos == std::string_view::npos) continue;
     pos += 7;
     while (pos < tag.size() && (tag[pos] == ' ' || tag[pos] == '\t')) ++pos;
@@ -118,7 +130,7 @@ std::string meta_charset(std::string_view body) {
     while (pos < tag.size() && (std::isalnum(static_cast<unsigned char>(tag[pos])) || tag[pos] == '-' ||
                                 tag[pos] == '_' || tag[pos] == '.' || tag[pos] == ':'))
       ++pos;
-    if (pos > start) return std::string(tag.substr(start, pos - start));
+    if (pos > start) return lower(tag.substr(start, pos - start));
   }
   return "";
 }

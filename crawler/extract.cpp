@@ -285,7 +285,7 @@ class Extractor {
       const GumboNode* n = f.node;
       if (n->type == GUMBO_NODE_TEXT || n->type == GUMBO_NODE_CDATA) {
         // The excerpt is the page's own content: menus and footers repeat on every page.
-        if (f.region == Region::body && in_body_text(n)) excerpt_.add(n->v.text.text);
+        if (f.region == Region::body && !excerpt_.full() && in_body_text(n)) excerpt_.add(n->v.text.text);
         continue;
       }
       if (n->type == GUMBO_NODE_WHITESPACE) {

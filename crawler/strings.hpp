@@ -11,10 +11,11 @@ namespace oit::strings {
 
 // ASCII only, and without std::tolower's locale lookup: every caller lowers protocol words
 // (hosts, schemes, header values, charset names), and it runs for every link.
+constexpr char lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
 inline std::string lower(std::string_view s) {
   std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  for (auto& c : out) c = lower_ascii(c);
   return out;
 }
 

@@ -39,6 +39,15 @@ TEST_CASE("windows-874 by a meta tag (both meta forms)") {
   CHECK(b.charset == "iso-8859-11");
 }
 
+TEST_CASE("a meta charset in any case, after tags that are not meta, is found and lower-cased") {
+  CHECK(charset::meta_charset("<HEAD><Meta Name=\"x\"><LINK rel=x><META HTTP-EQUIV=\"Content-Type\" "
+                              "CONTENT=\"text/html; CHARSET = 'TIS-620'\">") == "tis-620");
+  CHECK(charset::meta_charset("<meta name=\"charset-free\"><meta charset=UTF-8>") == "utf-8");
+  CHECK(charset::meta_charset("<metadata charset=x>") == "x");  // the prescan matches the prefix, as before
+  CHECK(charset::meta_charset("<p>no meta</p><meta") == "");
+  CHECK(charset::meta_charset(std::string(4100, ' ') + "<meta charset=tis-620>") == "");  // past the first 4 KiB
+}
+
 TEST_CASE("a UTF-8 BOM wins over a contradicting header") {
   auto d = charset::to_utf8("\xEF\xBB\xBF" + kThai, "text/html; charset=tis-620");
   CHECK(d.utf8 == kThai);
