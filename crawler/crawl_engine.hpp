@@ -59,7 +59,10 @@ class CrawlEngine {
 
  private:
   void wake_one_waiter();
+  static bool schedule_as_batch_work();
 
+  // First, so that the threads started below (and later by the crawls) inherit it.
+  [[maybe_unused]] bool batch_work_ = schedule_as_batch_work();
   boost::asio::io_context io_;
   std::optional<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> keep_running_;
   HttpClient client_;
