@@ -67,6 +67,35 @@ TEST_CASE("<base href> changes how relative links resolve") {
   CHECK(f.links[0].target.url == "http://a.go.th/files/plan.pdf");
 }
 
+TEST_CASE("anchor text: whitespace anywhere in a long run collapses to one space") {
+  // The text is scanned eight bytes at a time: put each kind of whitespace at every offset of
+  // a word, between Thai (three-byte) and ASCII letters, and compare with a plain collapse.
+  auto plain_collapse = [](const std::string& s) {
+    std::string out;
+    bool space = false;
+    for (size_t i = 0; i < s.size(); ++i) {
+      bool nbsp = static_cast<unsigned char>(s[i]) == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xA0;
+      if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f' || nbsp) {
+        i += nbsp;
+        space = !out.empty();
+        continue;
+      }
+      if (space) out += ' ';
+      space = false;
+      out += s[i];
+    }
+    return out;
+  };
+  for (std::string gap : {" ", "\t", "\n", "\xC2\xA0", "  \xC2\xA0 "}) {
+    for (size_t at = 0; at < 17; ++at) {
+      std::string text = std::string("abcdefghijklmnopq").substr(0, at) + gap + "ก©ขฃ" + gap + "xyz1234567890" + gap;
+      auto f = extract_page("<a href=\"/x\">" + text + "</a>", "http://a.go.th/");
+      REQUIRE(f.links.size() == 1);
+      CHECK(f.links[0].anchor_text == plain_collapse(text));
+    }
+  }
+}
+
 TEST_CASE("title, headings and a bounded excerpt without script or style text") {
   auto f = extract_page(R"html(<html><head><title> แผนงาน | สำนักงาน </title><style>p{}</style></head>
     <body><h1>แผนปฏิบัติราชการ</h1><p>ประจำปี&nbsp;2566</p><script>var secret=1;</script>
