@@ -1,7 +1,5 @@
 #include "crawler/charset.hpp"
 
-#include <cstring>
-
 #include <iconv.h>
 #include <simdjson.h>
 
