@@ -45,12 +45,10 @@ std::string href(std::string_view url) {
 }
 
 std::string csv(std::string_view s) {
-  std::string cell(s);
-  if (!cell.empty() && (cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@' || cell[0] == '\t' ||
-                        cell[0] == '\r'))
-    cell.insert(0, "'");
   std::string out = "\"";
-  for (char c : cell) {
+  if (!s.empty() && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r'))
+    out += '\'';
+  for (char c : s) {
     if (c == '"') out += "\"\"";
     else out.push_back(c);
   }
